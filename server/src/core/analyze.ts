@@ -1,0 +1,57 @@
+import { AnalysisContext } from './analysis/context';
+import { ruleDocsUrl } from './analysis/docs';
+import { DockerfileModel } from './model';
+import { shellParser } from './shell/tree-sitter';
+import { ALL_RULES, type Rule, type RuleMatch } from './rules';
+import { compareRanges } from './text';
+import type { AnalyzeOptions, Finding, RelatedInformation, Severity } from './types';
+
+export interface AnalysisHooks {
+  /** Called when a rule throws: the other rules still run and the caller can log the bug. */
+  readonly onRuleError?: (ruleId: string, error: unknown) => void;
+}
+
+/** Findings for one Dockerfile's text. Never throws: a rule that fails is skipped and reported. */
+export function analyze(text: string, options: AnalyzeOptions = {}, hooks: AnalysisHooks = {}): Finding[] {
+  shellParser(); // fails fast, whatever the text, when initialize() was not awaited
+  return analyzeModel(new DockerfileModel(text), options, hooks);
+}
+
+/** The same, for a model the caller already parsed (the language server keeps one per version). */
+export function analyzeModel(model: DockerfileModel, options: AnalyzeOptions = {}, hooks: AnalysisHooks = {}): Finding[] {
+  const context = new AnalysisContext(model, options.target || undefined, options.extraBuildTools ?? []);
+  const findings: Finding[] = [];
+  for (const rule of ALL_RULES) {
+    const severity = options.severities?.[rule.id] ?? rule.defaultSeverity;
+    if (severity === 'off') continue;
+    try {
+      for (const match of rule.check(context)) {
+        if (match.suppressed.has(rule.id)) continue;
+        findings.push(toFinding(rule, severity, match, context));
+      }
+    } catch (error) {
+      hooks.onRuleError?.(rule.id, error);
+    }
+  }
+  return findings.sort((a, b) => compareRanges(a.range, b.range) || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
+}
+
+function toFinding(rule: Rule, severity: Severity, match: RuleMatch, context: AnalysisContext): Finding {
+  const model = context.model;
+  const related: RelatedInformation[] = (match.related ?? []).map((r) => ({ range: model.rangeOf(r.start, r.end), message: r.message }));
+  const target = context.target;
+  if (rule.scope === 'runtime' && target) {
+    const line = model.lines.positionAt(target.fromStart).line + 1;
+    related.push({ range: model.rangeOf(target.fromStart, target.fromEnd), message: `The runtime image is the stage that starts here (line ${line})` });
+  }
+  return {
+    ruleId: rule.id,
+    severity,
+    message: match.message,
+    range: model.rangeOf(match.start, match.end),
+    subject: match.subject,
+    docsUrl: ruleDocsUrl(rule.id),
+    related,
+    fixes: match.fixes ?? [],
+  };
+}

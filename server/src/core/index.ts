@@ -1,0 +1,10 @@
+/**
+ * The analysis core: text in, data out. No editor, no language server, no Docker here; the language
+ * server, the CLI and the tests all call these same functions, after one `await initialize()`.
+ */
+export { analyze, analyzeModel, type AnalysisHooks } from './analyze';
+export { initialize } from './shell/tree-sitter';
+export { DockerfileModel } from './model';
+export { RULE_METADATA } from './rules';
+export { LineIndex, type Position, type Range } from './text';
+export type { AnalyzeOptions, Finding, FixHint, RelatedInformation, RuleId, RuleMetadata, Severity, SeveritySetting, TextEdit } from './types';

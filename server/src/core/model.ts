@@ -1,0 +1,279 @@
+import { DockerfileParser, type Dockerfile, type Instruction, type From, type Arg, type Env, type Heredoc, type JSONInstruction } from 'dockerfile-ast';
+import { LineIndex, type Range } from './text';
+import { VariableScope, expandDockerfileWord } from './variables';
+import { parseImageReference, type ImageReference } from './knowledge/images';
+import { ShellSource } from './shell/source-map';
+import { parseShell, normalizePath, type ParsedShell } from './shell/parse';
+
+export interface StageInfo {
+  readonly index: number;
+  /** The `AS name`, lower-cased as Docker compares it. */
+  readonly name: string | undefined;
+  readonly from: From;
+  readonly fromStart: number;
+  readonly fromEnd: number;
+  /** The image reference as written and with ARG defaults expanded. */
+  readonly imageText: string;
+  readonly image: ImageReference;
+  readonly imageStart: number;
+  readonly imageEnd: number;
+  /** The earlier stage this one is built FROM, if any. */
+  readonly parent: StageInfo | undefined;
+  readonly instructions: readonly InstructionInfo[];
+  /** Rule ids suppressed on the FROM line by a `# multistage-ignore=` comment. */
+  readonly suppressed: ReadonlySet<string>;
+  /** ENV values at the end of the stage, which a stage built FROM this one inherits. */
+  readonly environment: VariableScope;
+}
+
+export interface InstructionInfo {
+  readonly node: Instruction;
+  readonly keyword: string;
+  readonly stage: StageInfo;
+  /** Position among all instructions of the file. */
+  readonly ordinal: number;
+  readonly start: number;
+  readonly end: number;
+  readonly scope: VariableScope;
+  /** Absolute WORKDIR in effect, or undefined when the base image decides it. */
+  readonly workdir: string | undefined;
+  /** Rule ids suppressed by a `# multistage-ignore=` comment on the line before. */
+  readonly suppressed: ReadonlySet<string>;
+  /** False after a SHELL instruction that selects a non-POSIX shell. */
+  readonly posixShell: boolean;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const SUPPRESSION = /^multistage-ignore=([\w,\s-]+)$/;
+const POSIX_SHELLS = /(^|\/)(sh|bash|dash|ash|zsh|ksh)$/;
+
+/** One parsed Dockerfile: stages, scopes and lazily parsed RUN commands. Built once per text. */
+export class DockerfileModel {
+  readonly lines: LineIndex;
+  readonly ast: Dockerfile;
+  readonly escapeChar: string;
+  readonly globalScope: VariableScope;
+  readonly stages: readonly StageInfo[];
+  readonly instructions: readonly InstructionInfo[];
+  private readonly shellCache = new Map<InstructionInfo, ParsedShell | undefined>();
+
+  constructor(readonly text: string) {
+    this.lines = new LineIndex(text);
+    this.ast = DockerfileParser.parse(text);
+    this.escapeChar = this.ast.getEscapeCharacter();
+    this.globalScope = VariableScope.of(
+      this.ast.getInitialARGs().flatMap((arg) => {
+        const property = arg.getProperty();
+        return property ? [[property.getName(), property.getValue() ?? undefined] as const] : [];
+      }),
+    );
+    const suppressions = this.collectSuppressions();
+    const { stages, instructions } = this.collectStages(suppressions);
+    this.stages = stages;
+    this.instructions = instructions;
+  }
+
+  rangeOf(start: number, end: number): Range {
+    return this.lines.rangeOf(start, end);
+  }
+
+  offsetOf(range: Range): { start: number; end: number } {
+    return { start: this.lines.offsetAt(range.start), end: this.lines.offsetAt(range.end) };
+  }
+
+  /** The stage with this name or index, or undefined. */
+  findStage(nameOrIndex: string): StageInfo | undefined {
+    const key = nameOrIndex.toLowerCase();
+    if (/^\d+$/.test(key)) return this.stages[Number(key)];
+    return this.stages.find((stage) => stage.name === key);
+  }
+
+  /** The target stage and every stage it is built FROM: the image that ships. */
+  runtimeStages(target: string | undefined): { stages: readonly StageInfo[]; target: StageInfo | undefined; targetFound: boolean } {
+    const requested = target ? this.findStage(target) : undefined;
+    const final = requested ?? this.stages[this.stages.length - 1];
+    const chain: StageInfo[] = [];
+    for (let stage: StageInfo | undefined = final; stage && !chain.includes(stage); stage = stage.parent) chain.unshift(stage);
+    return { stages: chain, target: final, targetFound: !target || requested !== undefined };
+  }
+
+  /** The shell commands of a RUN, parsed once; undefined for a non-POSIX SHELL. */
+  shellOf(info: InstructionInfo): ParsedShell | undefined {
+    if (this.shellCache.has(info)) return this.shellCache.get(info);
+    const parsed = this.parseRun(info);
+    this.shellCache.set(info, parsed);
+    return parsed;
+  }
+
+  /** The parse of a RUN if some rule already asked for it; never parses. */
+  parsedShellIfAny(info: InstructionInfo): ParsedShell | undefined {
+    return this.shellCache.get(info);
+  }
+
+  /** The raw text of an instruction's arguments, for cheap pre-filters before parsing. */
+  argumentsText(info: InstructionInfo): string {
+    return this.text.slice(info.start, info.end);
+  }
+
+  private parseRun(info: InstructionInfo): ParsedShell | undefined {
+    if (!info.posixShell) return undefined;
+    const lookup = (name: string) => info.scope.get(name);
+    const run = info.node as JSONInstruction;
+    const jsonStrings = run.getJSONStrings();
+    if (jsonStrings.length > 0) return this.parseExecForm(info, run);
+    const argumentsRange = info.node.getArgumentsRange();
+    if (!argumentsRange) return { commands: [] };
+    const start = this.lines.offsetAt(argumentsRange.start);
+    const heredocs = (info.node as Instruction & { getHeredocs?: () => Heredoc[] }).getHeredocs?.() ?? [];
+    if (heredocs.length > 0) {
+      const firstLineEnd = this.text.indexOf('\n', start);
+      const firstLine = this.text.slice(start, firstLineEnd < 0 ? info.end : firstLineEnd).trim();
+      const content = heredocs[0]!.getContentRange();
+      // `RUN <<EOF` alone runs the heredoc's body as the script; otherwise the shell gets it all.
+      if (/^<<-?["']?\w+["']?$/.test(firstLine)) {
+        if (!content) return { commands: [] };
+        const bodyStart = this.lines.offsetAt(content.start);
+        const bodyEnd = this.lines.offsetAt(content.end);
+        const body = this.text.slice(bodyStart, bodyEnd);
+        if (/^#!(?!.*\b(sh|bash|dash|ash)\b)/.test(body)) return undefined;
+        return parseShell(ShellSource.verbatim(body, bodyStart), lookup, info.workdir);
+      }
+      return parseShell(ShellSource.verbatim(this.text.slice(start, info.end), start), lookup, info.workdir);
+    }
+    return parseShell(ShellSource.fromDocument(this.text, start, info.end, this.escapeChar), lookup, info.workdir);
+  }
+
+  /** `RUN ["apt-get", "install", "gcc"]` runs without a shell; `["sh", "-c", "..."]` runs one. */
+  private parseExecForm(info: InstructionInfo, run: JSONInstruction): ParsedShell {
+    const strings = run.getJSONStrings().map((s) => {
+      const { start, end } = this.offsetOf(s.getRange());
+      return { value: jsonStringValue(this.text.slice(start, end)) ?? s.getJSONValue(), start, end };
+    });
+    const values = strings.map((s) => s.value);
+    if (values.length >= 3 && POSIX_SHELLS.test(values[0]!) && values[1] === '-c') {
+      const script = strings[2]!;
+      // Offsets are exact unless the JSON string uses escapes; then they drift within the string.
+      return parseShell(ShellSource.verbatim(script.value, script.start + 1), (name) => info.scope.get(name), info.workdir);
+    }
+    const start = strings[0]!.start;
+    const end = strings[strings.length - 1]!.end;
+    return { commands: [{ args: strings, start, end, text: values.join(' '), cwd: info.workdir }] };
+  }
+
+  private collectSuppressions(): Map<number, Set<string>> {
+    const byLine = new Map<number, Set<string>>();
+    for (const comment of this.ast.getComments()) {
+      const match = SUPPRESSION.exec((comment.getContent() ?? '').trim());
+      if (!match) continue;
+      const ids = match[1]!.split(',').map((id) => id.trim()).filter(Boolean);
+      byLine.set(comment.getRange().start.line, new Set(ids));
+    }
+    return byLine;
+  }
+
+  private collectStages(suppressions: Map<number, Set<string>>): { stages: StageInfo[]; instructions: InstructionInfo[] } {
+    const stages: Array<Mutable<StageInfo>> = [];
+    const instructions: InstructionInfo[] = [];
+    const globalLookup = (name: string) => this.globalScope.get(name);
+    const noSuppression: ReadonlySet<string> = new Set();
+    let current: { stage: Mutable<StageInfo>; list: InstructionInfo[] } | undefined;
+    let scope = VariableScope.empty();
+    let environment = VariableScope.empty();
+    let workdir: string | undefined;
+    let posixShell = true;
+    let ordinal = 0;
+
+    for (const node of this.ast.getInstructions()) {
+      const keyword = node.getKeyword();
+      const range = node.getRange();
+      const start = this.lines.offsetAt(range.start);
+      const end = this.lines.offsetAt(range.end);
+      if (keyword === 'FROM') {
+        const from = node as From;
+        const imageRange = from.getImageRange();
+        const imageText = from.getImage() ?? '';
+        const expanded = expandDockerfileWord(imageText, globalLookup, this.escapeChar).value;
+        const parent = stages.find((stage) => stage.name !== undefined && stage.name === expanded.toLowerCase());
+        const list: InstructionInfo[] = [];
+        const stage: Mutable<StageInfo> = {
+          index: stages.length,
+          name: from.getBuildStage()?.toLowerCase() ?? undefined,
+          from,
+          fromStart: start,
+          fromEnd: end,
+          imageText: expanded,
+          image: parseImageReference(expanded),
+          imageStart: imageRange ? this.lines.offsetAt(imageRange.start) : start,
+          imageEnd: imageRange ? this.lines.offsetAt(imageRange.end) : end,
+          parent,
+          instructions: list,
+          suppressed: suppressions.get(range.start.line - 1) ?? noSuppression,
+          environment: VariableScope.empty(),
+        };
+        if (current) current.stage.environment = environment;
+        stages.push(stage);
+        current = { stage, list };
+        // ENV, WORKDIR and SHELL carry over from a parent stage; ARG values end with their stage.
+        const parentLast = parent?.instructions[parent.instructions.length - 1];
+        environment = parent ? parent.environment : VariableScope.empty();
+        scope = environment;
+        workdir = parentLast?.workdir;
+        posixShell = parentLast?.posixShell ?? true;
+        ordinal++;
+        continue;
+      }
+      if (!current) continue; // instructions before the first FROM other than ARG are errors Docker reports
+      if (keyword === 'ARG') {
+        const property = (node as Arg).getProperty();
+        if (property) {
+          const name = property.getName();
+          const raw = property.getValue();
+          const value = raw === null ? this.globalScope.get(name) : expandDockerfileWord(raw, (n) => scope.get(n), this.escapeChar).value;
+          scope = scope.with(name, value);
+        }
+      } else if (keyword === 'ENV') {
+        for (const property of (node as Env).getProperties()) {
+          const raw = property.getValue() ?? '';
+          const value = expandDockerfileWord(raw, (n) => scope.get(n), this.escapeChar).value;
+          scope = scope.with(property.getName(), value);
+          environment = environment.with(property.getName(), value);
+        }
+      } else if (keyword === 'WORKDIR') {
+        const raw = node.getArgumentsContent() ?? '';
+        const path = expandDockerfileWord(raw.trim(), (n) => scope.get(n), this.escapeChar).value;
+        if (path.startsWith('/')) workdir = normalizePath(path);
+        else if (path) workdir = normalizePath(`${workdir ?? ''}/${path}`);
+      } else if (keyword === 'SHELL') {
+        const first = (node as JSONInstruction).getJSONStrings()[0]?.getJSONValue();
+        posixShell = first !== undefined && POSIX_SHELLS.test(first);
+      }
+      const info: InstructionInfo = {
+        node,
+        keyword,
+        stage: current.stage,
+        ordinal: ordinal++,
+        start,
+        end,
+        scope,
+        workdir,
+        suppressed: suppressions.get(range.start.line - 1) ?? noSuppression,
+        posixShell,
+      };
+      current.list.push(info);
+      instructions.push(info);
+    }
+    if (current) current.stage.environment = environment;
+    return { stages, instructions };
+  }
+}
+
+/** The value of a JSON string literal as written (dockerfile-ast's getJSONValue drops spaces). */
+function jsonStringValue(literal: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(literal);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

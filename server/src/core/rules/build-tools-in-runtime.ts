@@ -1,0 +1,40 @@
+import { debianInstalledSize, runtimeCounterparts } from '../knowledge/runtime-libraries';
+import { SPLIT_STAGES_FIX, formatSize, lineOf, type Rule, type RuleMatch } from './rule';
+
+export const buildToolsInRuntime: Rule = {
+  id: 'build-tools-in-runtime',
+  defaultSeverity: 'warning',
+  title: 'A build-only package (compiler, headers, toolchain) is installed in the runtime image',
+  explanation:
+    'Compilers, `-dev` headers and toolchains are needed to build, not to run. Left in the final image they add hundreds of megabytes and packages to patch. A builder stage can install them and the runtime stage copy only what they built.',
+  scope: 'runtime',
+  *check(context) {
+    for (const record of context.packages()) {
+      if (!context.isBuildOnly(record.family, record.name)) continue;
+      const removedInSameRun = record.removal?.by === record.installedBy;
+      if (removedInSameRun && !record.dependenciesLeft) continue;
+      const size = record.family === 'apt' ? debianInstalledSize(record.name) : undefined;
+      const sizeText = size ? ` (${formatSize(size.sizeKiB)} installed with its dependencies)` : '';
+      const via = record.installArg.viaVariable ? ` (from $${record.installArg.viaVariable})` : '';
+      const runtime = runtimeCounterparts(record.family, record.name);
+      const keep = runtime.length > 0 ? ` The runtime needs only ${runtime.join(', ')}.` : '';
+      let message: string;
+      if (removedInSameRun && record.dependenciesLeft) {
+        message = `${record.name}${via} is removed without --auto-remove, so what it pulled in (${record.dependenciesLeft.join(', ')}) stays in the runtime image${sizeText}.`;
+      } else if (record.removal) {
+        message = `${record.name}${via} is a build tool${sizeText} installed here and removed only by a later RUN (line ${lineOf(context, record.removal.start)}), so this layer still carries it. Build in a builder stage instead.${keep}`;
+      } else {
+        message = `${record.name}${via} is a build tool${sizeText} left in the runtime image. Install it in a builder stage and copy only what it builds.${keep}`;
+      }
+      const match: RuleMatch = {
+        start: record.installArg.start,
+        end: record.installArg.end,
+        message,
+        subject: record.name,
+        suppressed: record.installedBy.suppressed,
+        fixes: [SPLIT_STAGES_FIX],
+      };
+      yield match;
+    }
+  },
+};

@@ -1,0 +1,40 @@
+import type { Rule } from './rule';
+
+const ADVICE: Readonly<Record<string, string>> = {
+  apt: 'add --no-install-recommends',
+  rpm: 'add --setopt=install_weak_deps=False',
+  zypper: 'add --no-recommends',
+};
+
+export const installRecommends: Rule = {
+  id: 'install-recommends',
+  defaultSeverity: 'info',
+  title: 'Recommended packages are installed into the runtime image',
+  explanation:
+    'apt installs "Recommends" by default (dnf its weak dependencies, zypper its recommendations): documentation, alternative tools and, for gcc, the whole C library headers. `--no-install-recommends` installs only what the package needs to work.',
+  scope: 'runtime',
+  *check(context) {
+    // A configuration that turns recommends off for every later install.
+    let configuredOff = false;
+    const records = context.packages();
+    for (const info of context.runtimeInstructions) {
+      if (info.keyword !== 'RUN') continue;
+      if (/Install-Recommends|install_weak_deps|installRecommends/i.test(context.model.argumentsText(info))) configuredOff = true;
+      for (const effect of context.effectsOf(info)) {
+        if (effect.kind !== 'package-install' || effect.noRecommends || !(effect.family in ADVICE)) continue;
+        if (configuredOff) continue;
+        // Installs that the same RUN purges again (build dependencies) leave no recommends behind.
+        const installed = records.filter((record) => record.installedBy === info && effect.packages.some((pkg) => pkg.arg === record.installArg));
+        if (installed.length > 0 && installed.every((record) => record.removal?.by === info && !record.dependenciesLeft)) continue;
+        const verb = context.model.text.slice(effect.command.start, effect.verbEnd);
+        yield {
+          start: effect.command.start,
+          end: effect.verbEnd,
+          message: `${verb} also installs recommended packages the application does not need; ${ADVICE[effect.family]}.`,
+          subject: verb,
+          suppressed: info.suppressed,
+        };
+      }
+    }
+  },
+};

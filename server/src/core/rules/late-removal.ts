@@ -1,0 +1,128 @@
+import type { AnalysisContext } from '../analysis/context';
+import { resolvePath } from '../commands';
+import type { InstructionInfo } from '../model';
+import { normalizePath } from '../shell/parse';
+import { expandDockerfileWord } from '../variables';
+import { lineOf, type Rule, type RuleMatch } from './rule';
+
+interface PathWrite {
+  readonly path: string;
+  readonly by: InstructionInfo;
+  readonly what: string;
+  /** Whether removing something inside the path also counts (caches, clones), or only the path or a parent. */
+  readonly coversChildren: boolean;
+}
+
+/** Where package managers keep what they download, so a later `rm` of it is a late removal too. */
+const CACHE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  apt: ['/var/lib/apt/lists'],
+  apk: ['/var/cache/apk'],
+  rpm: ['/var/cache/dnf', '/var/cache/yum'],
+  zypper: ['/var/cache/zypp'],
+  pip: ['/root/.cache/pip'],
+};
+
+export const lateRemoval: Rule = {
+  id: 'late-removal',
+  defaultSeverity: 'warning',
+  title: 'A package or file is removed in a later RUN than the one that added it',
+  explanation:
+    'Each instruction adds a layer, and a later layer can only hide files, not take their bytes back. `RUN apt-get purge gcc` after the RUN that installed it, or `RUN rm` of an archive an earlier COPY added, leaves the image as large as before. Remove in the same RUN, or build in a separate stage.',
+  scope: 'runtime',
+  *check(context) {
+    yield* lateRemovedPackages(context);
+    yield* lateRemovedPaths(context);
+  },
+};
+
+function* lateRemovedPackages(context: AnalysisContext): Iterable<RuleMatch> {
+  for (const record of context.packages()) {
+    const removal = record.removal;
+    if (!removal) continue;
+    const late = removal.by !== record.installedBy;
+    if (!late && !record.dependenciesLeft) continue;
+    const parts: string[] = [];
+    if (late) {
+      parts.push(
+        `${record.name} was installed by the RUN on line ${lineOf(context, record.installArg.start)}; removing it in a later RUN does not make the image smaller, because that layer keeps its bytes. Remove it in the RUN that installs it, or install it in a builder stage.`,
+      );
+    }
+    if (record.dependenciesLeft) {
+      parts.push(`Removing only the metapackage ${record.name} without --auto-remove leaves ${record.dependenciesLeft.join(', ')} installed: use apt-get purge --auto-remove.`);
+    }
+    yield { start: removal.start, end: removal.end, message: parts.join(' '), subject: record.name, suppressed: removal.by.suppressed };
+  }
+}
+
+function* lateRemovedPaths(context: AnalysisContext): Iterable<RuleMatch> {
+  const writes: PathWrite[] = [];
+  for (const info of context.runtimeInstructions) {
+    if (info.keyword === 'COPY' || info.keyword === 'ADD') {
+      writes.push(...copyWrites(context, info));
+      continue;
+    }
+    const effects = context.effectsOf(info);
+    for (const effect of effects) {
+      if (effect.kind !== 'remove-paths') continue;
+      for (const { path, arg } of effect.paths) {
+        const write = writes.find((candidate) => candidate.by !== info && removes(path, candidate));
+        if (!write) continue;
+        const advice =
+          write.what === 'COPY' || write.what === 'ADD'
+            ? 'Keep it out of the build context with .dockerignore, or fetch, use and delete it within one RUN.'
+            : 'Remove it in the same RUN that created it.';
+        yield {
+          start: arg.start,
+          end: arg.end,
+          message: `Removing ${arg.value ?? path} in a later layer does not make the image smaller: ${write.what} on line ${lineOf(context, write.by.start)} wrote ${write.path === path ? 'it' : write.path} into an earlier layer, which keeps its bytes. ${advice}`,
+          subject: write.path,
+          suppressed: info.suppressed,
+        };
+      }
+    }
+    writes.push(...runWrites(context, info));
+  }
+}
+
+function copyWrites(context: AnalysisContext, info: InstructionInfo): PathWrite[] {
+  const copy = context.copyOf(info);
+  if (!copy.destination) return [];
+  const destinationText = expandDockerfileWord(copy.destination.value, (name) => info.scope.get(name), context.model.escapeChar).value;
+  const destination = resolvePath(destinationText, info.workdir ?? '/');
+  if (!destination) return [];
+  const intoDirectory = destinationText.endsWith('/') || copy.sources.length > 1;
+  return copy.sources.flatMap((source) => {
+    const name = source.value.replace(/\/+$/, '').split('/').pop() ?? '';
+    // A whole-context copy writes unknown children; only removing the destination itself counts.
+    if (!intoDirectory || name === '' || name === '.' || /[*?[]/.test(name) || /^https?:/.test(source.value)) {
+      return [{ path: destination, by: info, what: info.keyword, coversChildren: false }];
+    }
+    return [{ path: normalizePath(`${destination}/${name}`), by: info, what: info.keyword, coversChildren: false }];
+  });
+}
+
+function runWrites(context: AnalysisContext, info: InstructionInfo): PathWrite[] {
+  const writes: PathWrite[] = [];
+  const add = (paths: readonly string[], what: string) => {
+    for (const path of paths) writes.push({ path, by: info, what, coversChildren: true });
+  };
+  for (const effect of context.effectsOf(info)) {
+    if (effect.kind === 'write-path') add([effect.path], effect.what);
+    else if (effect.kind === 'package-index-update') add(CACHE_PATHS[effect.family] ?? [], `${effect.tool} update`);
+    else if (effect.kind === 'package-install' && (effect.keepsIndexCache || effect.family === 'rpm' || effect.family === 'zypper')) {
+      add(CACHE_PATHS[effect.family] ?? [], `${effect.tool} install`);
+    } else if (effect.kind === 'pip-install' && !effect.noCacheDir && !info.scope.get('PIP_NO_CACHE_DIR')) add(CACHE_PATHS.pip!, 'pip install');
+  }
+  return writes;
+}
+
+/** Whether `rm path` removes (part of) what the write added. */
+function removes(path: string, write: PathWrite): boolean {
+  const globAt = path.search(/[*?[]/);
+  if (globAt >= 0) {
+    const base = normalizePath(path.slice(0, path.lastIndexOf('/', globAt)) || '/');
+    return write.path === base || write.path.startsWith(`${base}/`) || (write.coversChildren && base.startsWith(`${write.path}/`));
+  }
+  if (path === write.path || write.path.startsWith(`${path}/`)) return true;
+  return write.coversChildren && path.startsWith(`${write.path}/`);
+}

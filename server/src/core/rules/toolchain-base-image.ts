@@ -1,0 +1,29 @@
+import { findToolchainImage } from '../knowledge/images';
+import { SPLIT_STAGES_FIX, type Rule } from './rule';
+
+export const toolchainBaseImage: Rule = {
+  id: 'toolchain-base-image',
+  defaultSeverity: 'warning',
+  title: 'The runtime image starts from a toolchain image (golang, maven, a JDK, full python/node)',
+  explanation:
+    'Toolchain images carry compilers, package managers and headers: `golang` is about 800 MB, `maven` ships a full JDK, and the full `python`, `node` and `ruby` tags are built on buildpack-deps with gcc and make. Build in such an image, then run on its slim or JRE variant.',
+  scope: 'runtime',
+  *check(context) {
+    const base = context.runtimeStages[0];
+    if (!base || base.image.repository === 'scratch') return;
+    const toolchain = findToolchainImage(base.image);
+    if (!toolchain) return;
+    const runtime = toolchain.runtimeImage(base.image);
+    const advice = runtime
+      ? `Build in a stage FROM ${base.imageText} and run on ${runtime}.`
+      : 'No slimmer official variant exists: build in a builder stage and copy the results onto a smaller base.';
+    yield {
+      start: base.imageStart,
+      end: base.imageEnd,
+      message: `${base.imageText} keeps ${toolchain.keeps} in the runtime image. ${advice}`,
+      subject: base.imageText,
+      suppressed: base.suppressed,
+      fixes: [SPLIT_STAGES_FIX],
+    };
+  },
+};

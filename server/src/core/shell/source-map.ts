@@ -1,0 +1,84 @@
+/**
+ * The text a shell would receive for one RUN, with a map back to document offsets.
+ *
+ * Docker removes line continuations, and the comment and empty lines inside them, before the shell
+ * sees the command; the shell parser must see the same text, and every word it finds must point
+ * back to the user's document. No library does this mapping, so it is written here.
+ */
+export class ShellSource {
+  /** Chunks of the document copied verbatim: where each starts in the shell text and the document. */
+  private readonly chunkShellStarts: number[] = [];
+  private readonly chunkDocStarts: number[] = [];
+
+  private constructor(
+    readonly text: string,
+    chunks: ReadonlyArray<readonly [shellStart: number, docStart: number]>,
+  ) {
+    for (const [shellStart, docStart] of chunks) {
+      this.chunkShellStarts.push(shellStart);
+      this.chunkDocStarts.push(docStart);
+    }
+  }
+
+  /** The shell text of document[start, end) with continuations and their comment lines removed. */
+  static fromDocument(document: string, start: number, end: number, escapeChar: string): ShellSource {
+    const continuation = new RegExp(`${escapeRegExp(escapeChar)}[ \\t]*\\r?\\n`, 'g');
+    continuation.lastIndex = start;
+    const chunks: Array<[number, number]> = [];
+    let text = '';
+    let copyFrom = start;
+    let match: RegExpExecArray | null;
+    while ((match = continuation.exec(document)) !== null && match.index < end) {
+      chunks.push([text.length, copyFrom]);
+      text += document.slice(copyFrom, match.index);
+      let next = match.index + match[0].length;
+      next = skipCommentAndEmptyLines(document, next, end);
+      copyFrom = next;
+      continuation.lastIndex = next;
+    }
+    chunks.push([text.length, copyFrom]);
+    text += document.slice(copyFrom, end);
+    return new ShellSource(text, chunks);
+  }
+
+  /** Shell text that is a verbatim copy of the document from docStart (heredoc bodies, JSON strings). */
+  static verbatim(text: string, docStart: number): ShellSource {
+    return new ShellSource(text, [[0, docStart]]);
+  }
+
+  /** Document offset of the character at shell-text index `index`. */
+  documentOffset(index: number): number {
+    let low = 0;
+    let high = this.chunkShellStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.chunkShellStarts[mid]! <= index) low = mid;
+      else high = mid - 1;
+    }
+    return this.chunkDocStarts[low]! + (index - this.chunkShellStarts[low]!);
+  }
+
+  /** Document offset just after the character before shell-text index `endIndex` (an exclusive end). */
+  documentEndOffset(endIndex: number): number {
+    return endIndex <= 0 ? this.documentOffset(0) : this.documentOffset(endIndex - 1) + 1;
+  }
+}
+
+function skipCommentAndEmptyLines(document: string, from: number, end: number): number {
+  let lineStart = from;
+  while (lineStart < end) {
+    let i = lineStart;
+    while (i < end && (document[i] === ' ' || document[i] === '\t')) i++;
+    const isComment = document[i] === '#';
+    const isEmpty = document[i] === '\n' || (document[i] === '\r' && document[i + 1] === '\n');
+    if (!isComment && !isEmpty) break;
+    const newline = document.indexOf('\n', i);
+    if (newline < 0 || newline >= end) return end;
+    lineStart = newline + 1;
+  }
+  return lineStart;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

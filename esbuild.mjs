@@ -29,6 +29,10 @@ const common = {
   external: ['vscode', 'cpu-features', '*.node'],
   // web-tree-sitter's ESM build needs import.meta.url, which a CommonJS bundle lacks: use its CJS build.
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+  // Prefer packages' CommonJS builds: dockerfile-ast (CommonJS) reading the ESM build of
+  // vscode-languageserver-types through esbuild's interop getters parses about 15% slower.
+  mainFields: ['main'],
+  conditions: [],
 };
 
 /** @type {esbuild.BuildOptions[]} */

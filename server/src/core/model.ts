@@ -1,4 +1,4 @@
-import { DockerfileParser, type Dockerfile, type Instruction, type From, type Arg, type Env, type Heredoc, type JSONInstruction } from 'dockerfile-ast';
+import { DockerfileParser, type Argument, type Dockerfile, type Instruction, type From, type Arg, type Env, type JSONInstruction, type Run } from 'dockerfile-ast';
 import { LineIndex, type Range } from './text';
 import { VariableScope, expandDockerfileWord } from './variables';
 import { parseImageReference, type ImageReference } from './knowledge/images';
@@ -116,16 +116,23 @@ export class DockerfileModel {
     return this.text.slice(info.start, info.end);
   }
 
+  /** Where a RUN's command starts: after the keyword and any --mount/--network flags. */
+  private runArgumentsStart(run: JSONInstruction): number {
+    // Flags are tokenized once when dockerfile-ast builds the instruction; getArgumentsRange() would tokenize again.
+    const flags = run.getFlags();
+    const last = flags[flags.length - 1];
+    return this.lines.offsetAt(last ? last.getRange().end : run.getInstructionRange().end);
+  }
+
   private parseRun(info: InstructionInfo): ParsedShell | undefined {
     if (!info.posixShell) return undefined;
     const lookup = (name: string) => info.scope.get(name);
-    const run = info.node as JSONInstruction;
+    const run = info.node as Run;
     const jsonStrings = run.getJSONStrings();
     if (jsonStrings.length > 0) return this.parseExecForm(info, run);
-    const argumentsRange = info.node.getArgumentsRange();
-    if (!argumentsRange) return { commands: [] };
-    const start = this.lines.offsetAt(argumentsRange.start);
-    const heredocs = (info.node as Instruction & { getHeredocs?: () => Heredoc[] }).getHeredocs?.() ?? [];
+    const start = this.runArgumentsStart(run);
+    // getHeredocs() re-tokenizes the instruction: ask only when a heredoc is possible.
+    const heredocs = this.text.lastIndexOf('<<', info.end) >= start ? run.getHeredocs() : [];
     if (heredocs.length > 0) {
       const firstLineEnd = this.text.indexOf('\n', start);
       const firstLine = this.text.slice(start, firstLineEnd < 0 ? info.end : firstLineEnd).trim();
@@ -191,14 +198,15 @@ export class DockerfileModel {
       const end = this.lines.offsetAt(range.end);
       if (keyword === 'FROM') {
         const from = node as From;
-        const imageRange = from.getImageRange();
-        const imageText = from.getImage() ?? '';
+        const { image: imageArgument, stageName } = fromArguments(from);
+        const imageText = imageArgument?.getValue() ?? '';
+        const imageRange = imageArgument?.getRange();
         const expanded = expandDockerfileWord(imageText, globalLookup, this.escapeChar).value;
         const parent = stages.find((stage) => stage.name !== undefined && stage.name === expanded.toLowerCase());
         const list: InstructionInfo[] = [];
         const stage: Mutable<StageInfo> = {
           index: stages.length,
-          name: from.getBuildStage()?.toLowerCase() ?? undefined,
+          name: stageName?.toLowerCase(),
           from,
           fromStart: start,
           fromEnd: end,
@@ -276,4 +284,14 @@ function jsonStringValue(literal: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The image and `AS name` of a FROM, from one tokenization (each dockerfile-ast getter re-tokenizes). */
+function fromArguments(from: From): { image: Argument | undefined; stageName: string | undefined } {
+  const args = from.getArguments();
+  let index = 0;
+  while (index < args.length && args[index]!.getValue().startsWith('--')) index++;
+  const image = args[index];
+  const stageName = args[index + 1]?.getValue().toUpperCase() === 'AS' ? args[index + 2]?.getValue() : undefined;
+  return { image, stageName };
 }

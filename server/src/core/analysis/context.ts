@@ -33,6 +33,7 @@ export class AnalysisContext {
   readonly targetFound: boolean;
   readonly extraBuildTools: ReadonlySet<string>;
   private readonly effectsCache = new Map<InstructionInfo, readonly CommandEffect[]>();
+  private readonly copyCache = new Map<InstructionInfo, CopyInfo>();
   private packageHistory: PackageHistory | undefined;
 
   constructor(
@@ -83,6 +84,15 @@ export class AnalysisContext {
 
   /** Sources, destination and `--from` of a COPY or ADD. */
   copyOf(info: InstructionInfo): CopyInfo {
+    let copy = this.copyCache.get(info);
+    if (!copy) {
+      copy = this.readCopy(info);
+      this.copyCache.set(info, copy);
+    }
+    return copy;
+  }
+
+  private readCopy(info: InstructionInfo): CopyInfo {
     const node = info.node as Copy & JSONInstruction;
     const from = node.getFlags().find((flag) => flag.getName().toLowerCase() === 'from')?.getValue() ?? undefined;
     const json = node.getJSONStrings();

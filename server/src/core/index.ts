@@ -4,7 +4,8 @@
  */
 export { analyze, analyzeModel, type AnalysisHooks } from './analyze';
 export { initialize } from './shell/tree-sitter';
+export { clearShellCache } from './shell/parse';
 export { DockerfileModel } from './model';
-export { RULE_METADATA } from './rules';
+export { RULE_DOCS, RULE_METADATA } from './rules';
 export { LineIndex, type Position, type Range } from './text';
 export type { AnalyzeOptions, Finding, FixHint, RelatedInformation, RuleId, RuleMetadata, Severity, SeveritySetting, TextEdit } from './types';

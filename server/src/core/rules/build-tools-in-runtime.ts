@@ -8,6 +8,31 @@ export const buildToolsInRuntime: Rule = {
   explanation:
     'Compilers, `-dev` headers and toolchains are needed to build, not to run. Left in the final image they add hundreds of megabytes and packages to patch. A builder stage can install them and the runtime stage copy only what they built.',
   scope: 'runtime',
+  example: {
+    flagged: `FROM python:3.12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev \\
+ && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+CMD ["python", "-m", "app"]
+`,
+    fixed: `FROM python:3.12-slim AS builder
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev \\
+ && rm -rf /var/lib/apt/lists/*
+RUN python -m venv /opt/venv
+ENV PATH="/opt/venv/bin:$PATH"
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+FROM python:3.12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \\
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=builder /opt/venv /opt/venv
+ENV PATH="/opt/venv/bin:$PATH"
+CMD ["python", "-m", "app"]
+`,
+    fix: `Move the build into a builder stage and copy only its results; keep the runtime libraries of the \`-dev\` packages (\`libpq-dev\` needs \`libpq5\`). The quick-fix **Split into builder and runtime stages** (or \`dockerfile-multistage fix\`) does this. Purging the tools with \`--auto-remove\` in the same \`RUN\` also works for single-stage files.`,
+  },
   *check(context) {
     for (const record of context.packages()) {
       if (!context.isBuildOnly(record.family, record.name)) continue;

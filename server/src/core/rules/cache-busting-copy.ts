@@ -16,6 +16,22 @@ export const cacheBustingCopy: Rule = {
   explanation:
     'Docker reuses a cached layer only while everything before it is unchanged. After `COPY . .`, any edit to any file re-runs the dependency install that follows. Copy only the dependency manifest (requirements.txt, package.json and its lock file, go.mod...) first, install, then copy the rest.',
   scope: 'any',
+  example: {
+    flagged: `FROM node:20-slim
+WORKDIR /app
+COPY . .
+RUN npm ci --omit=dev
+CMD ["node", "server.js"]
+`,
+    fixed: `FROM node:20-slim
+WORKDIR /app
+COPY package.json package-lock.json* ./
+RUN npm ci --omit=dev
+COPY . .
+CMD ["node", "server.js"]
+`,
+    fix: `Copy the dependency manifest first, install, then copy the rest. The quick-fix does this for pip, npm, yarn, pnpm, Go modules and Bundler.`,
+  },
   *check(context) {
     for (const stage of context.model.stages) {
       let wholeCopy: { info: InstructionInfo; source: CopyArgument } | undefined;

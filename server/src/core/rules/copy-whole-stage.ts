@@ -10,6 +10,27 @@ export const copyWholeStage: Rule = {
   explanation:
     "Copying `/` from a builder stage brings its base image, compilers and caches along, undoing the point of the multi-stage build. Copy only the directories the application needs.",
   scope: 'runtime',
+  example: {
+    flagged: `FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /out/app .
+
+FROM debian:bookworm-slim
+COPY --from=build / /
+CMD ["/out/app"]
+`,
+    fixed: `FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /out/app .
+
+FROM debian:bookworm-slim
+COPY --from=build /out/app /out/app
+CMD ["/out/app"]
+`,
+    fix: `Copy only the directories the application needs from the builder.`,
+  },
   *check(context) {
     for (const info of context.runtimeInstructions) {
       if (info.keyword !== 'COPY' && info.keyword !== 'ADD') continue;

@@ -33,3 +33,6 @@ export const RULE_METADATA: readonly RuleMetadata[] = ALL_RULES.map((rule) => ({
 }));
 
 export type { Rule, RuleMatch } from './rule';
+
+/** The rules as the docs describe them, with their examples. */
+export const RULE_DOCS = ALL_RULES.map((rule) => ({ ...RULE_METADATA.find((m) => m.id === rule.id)!, scope: rule.scope, example: rule.example }));

@@ -13,6 +13,17 @@ export const installRecommends: Rule = {
   explanation:
     'apt installs "Recommends" by default (dnf its weak dependencies, zypper its recommendations): documentation, alternative tools and, for gcc, the whole C library headers. `--no-install-recommends` installs only what the package needs to work.',
   scope: 'runtime',
+  example: {
+    flagged: `FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y curl \\
+ && rm -rf /var/lib/apt/lists/*
+`,
+    fixed: `FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl \\
+ && rm -rf /var/lib/apt/lists/*
+`,
+    fix: `Add \`--no-install-recommends\` (apt), \`--setopt=install_weak_deps=False\` (dnf) or \`--no-recommends\` (zypper), and list any recommended package you do need explicitly. The quick-fix adds the flag.`,
+  },
   *check(context) {
     // A configuration that turns recommends off for every later install.
     let configuredOff = false;

@@ -29,6 +29,23 @@ export const lateRemoval: Rule = {
   explanation:
     'Each instruction adds a layer, and a later layer can only hide files, not take their bytes back. `RUN apt-get purge gcc` after the RUN that installed it, or `RUN rm` of an archive an earlier COPY added, leaves the image as large as before. Remove in the same RUN, or build in a separate stage.',
   scope: 'runtime',
+  example: {
+    flagged: `FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential \\
+ && rm -rf /var/lib/apt/lists/*
+COPY . /src
+RUN make -C /src install
+RUN apt-get purge -y --auto-remove build-essential
+`,
+    fixed: `FROM debian:bookworm-slim
+COPY . /src
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential \\
+ && make -C /src install \\
+ && apt-get purge -y --auto-remove build-essential \\
+ && rm -rf /var/lib/apt/lists/*
+`,
+    fix: `Remove in the same \`RUN\` that added the files, or build in a builder stage. For files a \`COPY\` brings in, exclude them with \`.dockerignore\`. Purge metapackages such as \`build-essential\` with \`--auto-remove\`, or their dependencies stay.`,
+  },
   *check(context) {
     yield* lateRemovedPackages(context);
     yield* lateRemovedPaths(context);

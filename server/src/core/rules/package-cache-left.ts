@@ -20,6 +20,16 @@ export const packageCacheLeft: Rule = {
   explanation:
     'apt-get update writes tens of megabytes of package lists; apk, dnf, zypper and pip keep indexes and downloads too. Unless the same RUN deletes them, the layer keeps them for good.',
   scope: 'runtime',
+  example: {
+    flagged: `FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+`,
+    fixed: `FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl \\
+ && rm -rf /var/lib/apt/lists/*
+`,
+    fix: `Delete the cache in the same \`RUN\`: \`rm -rf /var/lib/apt/lists/*\` after apt, \`apk add --no-cache\`, \`dnf clean all\`, \`zypper clean --all\`, \`pip install --no-cache-dir\`. The quick-fix adds the clean-up.`,
+  },
   *check(context) {
     for (const info of context.runtimeInstructions) {
       const effects = context.effectsOf(info);

@@ -21,6 +21,8 @@ export interface Rule {
   readonly explanation: string;
   /** `runtime` rules judge only the shipped image; their findings point at its FROM as related. */
   readonly scope: 'runtime' | 'any';
+  /** For the docs page: a Dockerfile the rule flags, the same one fixed, and how to fix it. */
+  readonly example: { readonly flagged: string; readonly fixed: string; readonly fix: string };
   readonly check: (context: AnalysisContext) => Iterable<RuleMatch>;
 }
 

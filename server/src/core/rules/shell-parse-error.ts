@@ -6,6 +6,15 @@ export const shellParseError: Rule = {
   title: "A RUN command's shell syntax could not be parsed, so it was not checked",
   explanation: 'The analysis reads RUN lines with a POSIX/Bash parser. When a line does not parse (an unclosed quote while typing, say), its packages and files are not checked until it does.',
   scope: 'runtime',
+  example: {
+    flagged: `FROM debian:bookworm-slim
+RUN apt-get install -y "gcc
+`,
+    fixed: `FROM debian:bookworm-slim
+RUN apt-get install -y "gcc"
+`,
+    fix: `Fix the shell syntax; the RUN is checked again as soon as it parses.`,
+  },
   *check(context) {
     for (const info of context.runtimeInstructions) {
       if (info.keyword !== 'RUN') continue;

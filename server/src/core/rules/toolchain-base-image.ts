@@ -8,6 +8,24 @@ export const toolchainBaseImage: Rule = {
   explanation:
     'Toolchain images carry compilers, package managers and headers: `golang` is about 800 MB, `maven` ships a full JDK, and the full `python`, `node` and `ruby` tags are built on buildpack-deps with gcc and make. Build in such an image, then run on its slim or JRE variant.',
   scope: 'runtime',
+  example: {
+    flagged: `FROM golang:1.22
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /usr/local/bin/app .
+CMD ["app"]
+`,
+    fixed: `FROM golang:1.22 AS builder
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /usr/local/bin/app .
+
+FROM debian:bookworm-slim
+COPY --from=builder /usr/local/bin/app /usr/local/bin/app
+CMD ["app"]
+`,
+    fix: `Build in the toolchain image and start the runtime stage from its slim, JRE or distro variant (\`golang\` -> \`debian:bookworm-slim\`, \`maven:3-eclipse-temurin-17\` -> \`eclipse-temurin:17-jre\`, \`python:3.12\` -> \`python:3.12-slim\`).`,
+  },
   *check(context) {
     const base = context.runtimeStages[0];
     if (!base || base.image.repository === 'scratch') return;

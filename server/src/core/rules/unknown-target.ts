@@ -6,6 +6,15 @@ export const unknownTarget: Rule = {
   title: 'The configured target stage does not exist',
   explanation: 'The `target` setting (or `--target`) names the stage whose image ships. When no stage has that name, the final stage is judged instead.',
   scope: 'any',
+  example: {
+    flagged: `FROM debian:bookworm-slim AS build
+FROM debian:bookworm-slim AS app
+`,
+    fixed: `FROM debian:bookworm-slim AS build
+FROM debian:bookworm-slim AS app
+`,
+    fix: `Set \`multistage.target\` (or \`--target\`) to an existing stage name, or clear it to judge the final stage. (The example is flagged with the target \`prod\`.)`,
+  },
   *check(context) {
     if (context.targetFound || !context.requestedTarget || !context.target) return;
     const stage = context.target;

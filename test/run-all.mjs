@@ -13,7 +13,7 @@ const run = (command, args, env = process.env) => spawnSync(command, args, { cwd
 
 if (run(process.execPath, ['esbuild.mjs']) !== 0) process.exit(1);
 
-const mochaSuites = ['test/unit/**/*.test.ts', 'test/lsp/**/*.test.ts', 'test/docker/**/*.test.ts'];
+const mochaSuites = ['test/unit/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/lsp/**/*.test.ts', 'test/docker/**/*.test.ts'];
 const only = process.argv.slice(2);
 const mochaStatus = run(process.execPath, [join(root, 'node_modules/mocha/bin/mocha.js'), '--config', 'test/.mocharc.json', ...(only.length ? only : mochaSuites)]);
 if (only.length) process.exit(mochaStatus);

@@ -1,4 +1,4 @@
-import { DockerfileParser, type Argument, type Dockerfile, type Instruction, type From, type Arg, type Env, type JSONInstruction, type Run } from 'dockerfile-ast';
+import { DockerfileParser, type Argument, type Dockerfile, type Flag, type Instruction, type From, type Arg, type Env, type JSONInstruction, type Run } from 'dockerfile-ast';
 import { LineIndex, type Range } from './text';
 import { VariableScope, expandDockerfileWord } from './variables';
 import { parseImageReference, type ImageReference } from './knowledge/images';
@@ -294,4 +294,10 @@ function fromArguments(from: From): { image: Argument | undefined; stageName: st
   const image = args[index];
   const stageName = args[index + 1]?.getValue().toUpperCase() === 'AS' ? args[index + 2]?.getValue() : undefined;
   return { image, stageName };
+}
+
+/** The `--name=value` flags of an instruction (COPY --from, RUN --mount, FROM --platform). */
+export function flagsOf(info: { readonly node: Instruction }): Flag[] {
+  const node = info.node as Instruction & { getFlags?: () => Flag[] };
+  return node.getFlags?.() ?? [];
 }

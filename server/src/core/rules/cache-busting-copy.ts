@@ -1,6 +1,7 @@
 import type { CopyArgument } from '../analysis/context';
 import type { CommandEffect, Ecosystem } from '../commands';
 import type { InstructionInfo } from '../model';
+import { manifestFirstFixFor } from '../fixes/manifest-first';
 import { lineOf, type Rule } from './rule';
 
 // Only RUNs that name a dependency installer need parsing for this rule, in any stage.
@@ -53,7 +54,9 @@ CMD ["node", "server.js"]
           }
           if (installedBeforeCopy.has(effect.ecosystem) || reported.has(effect.ecosystem)) continue;
           reported.add(effect.ecosystem);
-          yield matchFor(context, wholeCopy, effect);
+          const fix = manifestFirstFixFor(context, stage);
+          const fixes = fix && fix.wholeCopy === wholeCopy.info ? [{ kind: 'edits' as const, title: `Copy ${fix.manifests.join(', ')} before the install`, edits: fix.edits }] : [];
+          yield { ...matchFor(context, wholeCopy, effect), fixes };
         }
       }
     }

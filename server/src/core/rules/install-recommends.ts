@@ -1,9 +1,10 @@
+import { insertAfter } from '../fixes/edits';
 import type { Rule } from './rule';
 
-const ADVICE: Readonly<Record<string, string>> = {
-  apt: 'add --no-install-recommends',
-  rpm: 'add --setopt=install_weak_deps=False',
-  zypper: 'add --no-recommends',
+const FLAG: Readonly<Record<string, string>> = {
+  apt: '--no-install-recommends',
+  rpm: '--setopt=install_weak_deps=False',
+  zypper: '--no-recommends',
 };
 
 export const installRecommends: Rule = {
@@ -32,7 +33,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \\
       if (info.keyword !== 'RUN') continue;
       if (/Install-Recommends|install_weak_deps|installRecommends/i.test(context.model.argumentsText(info))) configuredOff = true;
       for (const effect of context.effectsOf(info)) {
-        if (effect.kind !== 'package-install' || effect.noRecommends || !(effect.family in ADVICE)) continue;
+        if (effect.kind !== 'package-install' || effect.noRecommends || !(effect.family in FLAG)) continue;
         if (configuredOff) continue;
         // Installs that the same RUN purges again (build dependencies) leave no recommends behind.
         const installed = records.filter((record) => record.installedBy === info && effect.packages.some((pkg) => pkg.arg === record.installArg));
@@ -41,9 +42,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \\
         yield {
           start: effect.command.start,
           end: effect.verbEnd,
-          message: `${verb} also installs recommended packages the application does not need; ${ADVICE[effect.family]}.`,
+          message: `${verb} also installs recommended packages the application does not need; add ${FLAG[effect.family]}.`,
           subject: verb,
           suppressed: info.suppressed,
+          fixes: insertAfter(context, info, effect.verbEnd, ` ${FLAG[effect.family]}`, `Add ${FLAG[effect.family]}`),
         };
       }
     }

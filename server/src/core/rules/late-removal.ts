@@ -1,8 +1,9 @@
 import type { AnalysisContext } from '../analysis/context';
-import { resolvePath } from '../commands';
+import { interpretCommand, resolvePath } from '../commands';
 import type { InstructionInfo } from '../model';
 import { normalizePath } from '../shell/parse';
 import { expandDockerfileWord } from '../variables';
+import { mergeInto } from '../fixes/edits';
 import { lineOf, type Rule, type RuleMatch } from './rule';
 
 interface PathWrite {
@@ -67,7 +68,8 @@ function* lateRemovedPackages(context: AnalysisContext): Iterable<RuleMatch> {
     if (record.dependenciesLeft) {
       parts.push(`Removing only the metapackage ${record.name} without --auto-remove leaves ${record.dependenciesLeft.join(', ')} installed: use apt-get purge --auto-remove.`);
     }
-    yield { start: removal.start, end: removal.end, message: parts.join(' '), subject: record.name, suppressed: removal.by.suppressed };
+    const fixes = late && onlyRemoves(context, removal.by) ? mergeInto(context, record.installedBy, removal.by, 'Move the removal into the RUN that installs it') : [];
+    yield { start: removal.start, end: removal.end, message: parts.join(' '), subject: record.name, suppressed: removal.by.suppressed, fixes };
   }
 }
 
@@ -94,11 +96,21 @@ function* lateRemovedPaths(context: AnalysisContext): Iterable<RuleMatch> {
           message: `Removing ${arg.value ?? path} in a later layer does not make the image smaller: ${write.what} on line ${lineOf(context, write.by.start)} wrote ${write.path === path ? 'it' : write.path} into an earlier layer, which keeps its bytes. ${advice}`,
           subject: write.path,
           suppressed: info.suppressed,
+          fixes: write.what !== 'COPY' && write.what !== 'ADD' && onlyRemoves(context, info) ? mergeInto(context, write.by, info, 'Move the removal into the RUN that writes it') : [],
         };
       }
     }
     writes.push(...runWrites(context, info));
   }
+}
+
+/** A RUN whose every command removes packages, files or caches: safe to fold into an earlier RUN. */
+function onlyRemoves(context: AnalysisContext, info: InstructionInfo): boolean {
+  const parsed = context.model.shellOf(info);
+  if (!parsed || parsed.error || parsed.commands.length === 0) return false;
+  return parsed.commands.every((command) =>
+    interpretCommand(command).some((effect) => ['package-remove', 'package-autoremove', 'package-cache-clean', 'remove-paths'].includes(effect.kind)),
+  );
 }
 
 function copyWrites(context: AnalysisContext, info: InstructionInfo): PathWrite[] {

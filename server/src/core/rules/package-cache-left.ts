@@ -2,6 +2,8 @@ import type { CommandEffect } from '../commands';
 import type { PackageFamily } from '../knowledge/build-tools';
 import type { InstructionInfo } from '../model';
 import type { AnalysisContext } from '../analysis/context';
+import { appendCommand, insertAfter } from '../fixes/edits';
+import type { FixHint } from '../types';
 import type { Rule, RuleMatch } from './rule';
 
 /** Where each package manager keeps its index and downloads, and the clean-up to add. */
@@ -57,6 +59,7 @@ function* cachesLeftBy(context: AnalysisContext, info: InstructionInfo, effects:
       message: `${command} leaves ${what} in this layer of the runtime image. Clean up in the same RUN: ${cleanup}.`,
       subject: command,
       suppressed: info.suppressed,
+      fixes: cleanupFix(context, info, cache, effect),
     };
   }
 }
@@ -82,4 +85,24 @@ function cleansUp(cache: PackageFamily | 'pip', later: readonly CommandEffect[])
     if (effect.kind !== 'remove-paths') return false;
     return effect.paths.some(({ path }) => paths.some((cachePath) => path === cachePath || path.startsWith(`${cachePath}/`) || cachePath.startsWith(`${path}/`)));
   });
+}
+
+/** The clean-up edit for each cache: a flag on the install, or a command at the end of the RUN. */
+function cleanupFix(context: AnalysisContext, info: InstructionInfo, cache: PackageFamily | 'pip', effect: CommandEffect): FixHint[] {
+  const verbEnd = 'verbEnd' in effect ? effect.verbEnd : effect.command.end;
+  switch (cache) {
+    case 'apt':
+      return appendCommand(context, info, 'rm -rf /var/lib/apt/lists/*', 'Remove the apt lists in the same RUN');
+    case 'apk':
+      // `apk add --update` caches the index too: --no-cache covers both; a separate `apk update` has no one-word fix.
+      return effect.command.args.some((arg) => arg.value === 'add') ? insertAfter(context, info, verbEnd, ' --no-cache', 'Use apk add --no-cache') : [];
+    case 'pip':
+      return insertAfter(context, info, verbEnd, ' --no-cache-dir', 'Add --no-cache-dir');
+    case 'rpm': {
+      const tool = 'tool' in effect && effect.tool !== 'yum' ? effect.tool : 'yum';
+      return appendCommand(context, info, `${tool} clean all`, `Add ${tool} clean all to the same RUN`);
+    }
+    case 'zypper':
+      return appendCommand(context, info, 'zypper clean --all', 'Add zypper clean --all to the same RUN');
+  }
 }

@@ -1,0 +1,99 @@
+import type { AnalysisContext } from '../analysis/context';
+import { DEPENDENCY_MANIFESTS, interpretCommand, resolvePath, type CommandEffect } from '../commands';
+import { flagsOf, type DockerfileModel, type InstructionInfo, type StageInfo } from '../model';
+import type { TextEdit } from '../types';
+
+const WHOLE_CONTEXT = new Set(['.', './', '*', './*']);
+// Between the copy and the install nothing may depend on the copied files.
+const HARMLESS_BETWEEN = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'USER', 'STOPSIGNAL', 'HEALTHCHECK']);
+// Ecosystems whose install needs nothing but the manifests (mvn, gradle and cargo compile too).
+const MANIFEST_ONLY = new Set(['python', 'node', 'go', 'ruby', 'php']);
+
+export interface ManifestFirstFix {
+  readonly wholeCopy: InstructionInfo;
+  readonly install: InstructionInfo;
+  readonly manifests: readonly string[];
+  readonly edits: readonly TextEdit[];
+}
+
+/**
+ * `COPY . .` followed by `RUN npm ci` becomes `COPY package.json package-lock.json* ./`, `RUN npm ci`,
+ * `COPY . .`: the install layer then stays cached until the manifests change. Only offered where
+ * that is certainly safe: the next RUN installs dependencies and does nothing else.
+ */
+export function manifestFirstFix(model: DockerfileModel, stage: StageInfo, effectsOf: (info: InstructionInfo) => readonly CommandEffect[]): ManifestFirstFix | undefined {
+  const instructions = stage.instructions;
+  const copyIndex = instructions.findIndex((info) => (info.keyword === 'COPY' || info.keyword === 'ADD') && isWholeContextCopy(info));
+  if (copyIndex < 0) return undefined;
+  const wholeCopy = instructions[copyIndex]!;
+  let index = copyIndex + 1;
+  while (index < instructions.length && HARMLESS_BETWEEN.has(instructions[index]!.keyword)) index++;
+  const install = instructions[index];
+  if (!install || install.keyword !== 'RUN') return undefined;
+  const parsed = model.shellOf(install);
+  if (!parsed || parsed.error || parsed.commands.length === 0) return undefined;
+  const effects = effectsOf(install);
+  const installs = effects.filter((effect): effect is Extract<CommandEffect, { kind: 'dependency-install' }> => effect.kind === 'dependency-install');
+  if (installs.length === 0 || !installs.every((effect) => MANIFEST_ONLY.has(effect.ecosystem))) return undefined;
+  // Every command must be the install itself (or cd/set): a build step would need the sources.
+  const onlyInstalls = parsed.commands.every((command) => {
+    const name = command.args[0]?.value ?? '';
+    return name === 'cd' || name === 'set' || interpretCommand(command).some((effect) => effect.kind === 'dependency-install');
+  });
+  if (!onlyInstalls) return undefined;
+  const destination = copyDestination(wholeCopy);
+  const copiedTo = destination === undefined ? undefined : resolvePath(destination, wholeCopy.workdir ?? '/');
+  if (!destination || !copiedTo) return undefined;
+  // pip names its requirement files; they are found where the copy put them, relative to the RUN's directory.
+  const manifests: string[] = [];
+  for (const effect of installs) {
+    for (const manifest of effect.manifests.length > 0 ? effect.manifests : DEPENDENCY_MANIFESTS[effect.ecosystem]) {
+      const inContext = effect.ecosystem === 'python' ? contextPath(resolvePath(manifest, effect.command.cwd), copiedTo) : manifest;
+      if (!inContext || /\s/.test(inContext)) return undefined;
+      if (!manifests.includes(inContext)) manifests.push(inContext);
+    }
+  }
+  const copyText = model.text.slice(wholeCopy.start, wholeCopy.end);
+  const flags = flagsOf(wholeCopy).map((flag) => model.text.slice(model.offsetOf(flag.getRange()).start, model.offsetOf(flag.getRange()).end));
+  const base = destination === '.' || destination === './' ? './' : destination.endsWith('/') ? destination : `${destination}/`;
+  // COPY puts a file under its base name: a manifest in a sub-folder is copied into that sub-folder.
+  const byFolder = new Map<string, string[]>();
+  for (const manifest of manifests) {
+    const folder = manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/') + 1) : '';
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), manifest]);
+  }
+  const newlineInCopy = model.text.includes('\r\n') ? '\r\n' : '\n';
+  const manifestCopy = [...byFolder].map(([folder, files]) => [wholeCopy.keyword, ...flags, ...files, `${base}${folder}`].join(' ')).join(newlineInCopy);
+  const newline = model.text.includes('\r\n') ? '\r\n' : '\n';
+  return {
+    wholeCopy,
+    install,
+    manifests,
+    edits: [
+      { range: model.rangeOf(wholeCopy.start, wholeCopy.end), newText: manifestCopy },
+      { range: model.rangeOf(install.end, install.end), newText: `${newline}${copyText}` },
+    ],
+  };
+}
+
+export function manifestFirstFixFor(context: AnalysisContext, stage: StageInfo): ManifestFirstFix | undefined {
+  return manifestFirstFix(context.model, stage, (info) => context.effectsOf(info));
+}
+
+function isWholeContextCopy(info: InstructionInfo): boolean {
+  if (flagsOf(info).some((flag) => flag.getName().toLowerCase() === 'from')) return false;
+  const args = info.node.getArguments().map((arg) => arg.getValue()).filter((value) => !value.startsWith('--'));
+  return args.length === 2 && WHOLE_CONTEXT.has(args[0]!);
+}
+
+/** `/srv/app/requirements.txt` copied from the context into /srv/app is `requirements.txt` in the context. */
+function contextPath(path: string | undefined, copiedTo: string): string | undefined {
+  if (!path) return undefined;
+  const prefix = copiedTo === '/' ? '/' : `${copiedTo}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
+}
+
+function copyDestination(info: InstructionInfo): string | undefined {
+  const args = info.node.getArguments().map((arg) => arg.getValue()).filter((value) => !value.startsWith('--'));
+  return args[args.length - 1];
+}

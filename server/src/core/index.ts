@@ -6,6 +6,8 @@ export { analyze, analyzeModel, type AnalysisHooks } from './analyze';
 export { initialize } from './shell/tree-sitter';
 export { clearShellCache } from './shell/parse';
 export { DockerfileModel } from './model';
+export { rewrite, type RewriteOptions, type RewriteResult, type RewriteSummary } from './rewrite';
+export { applyEdits } from './fixes/apply';
 export { RULE_DOCS, RULE_METADATA } from './rules';
 export { LineIndex, type Position, type Range } from './text';
 export type { AnalyzeOptions, Finding, FixHint, RelatedInformation, RuleId, RuleMetadata, Severity, SeveritySetting, TextEdit } from './types';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CodeActionRequest,
   ConfigurationRequest,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
@@ -19,6 +20,10 @@ import {
   StreamMessageWriter,
   createProtocolConnection,
   type ClientCapabilities,
+  type CodeAction,
+  type Command,
+  type Diagnostic,
+  type Range,
   type DocumentDiagnosticReport,
   type Hover,
   type InitializeResult,
@@ -75,9 +80,10 @@ export class LspTestClient {
         hover: { contentFormat: ['markdown', 'plaintext'] },
         publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
         ...(options.pullDiagnostics ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
-        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'refactor.rewrite'] } }, dataSupport: true, isPreferredSupport: true },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'refactor.rewrite'] } }, dataSupport: true, isPreferredSupport: true, disabledSupport: true },
       },
       workspace: {
+        workspaceEdit: { documentChanges: true },
         configuration: options.settings !== undefined,
         didChangeConfiguration: { dynamicRegistration: true },
         diagnostics: { refreshSupport: false },
@@ -108,6 +114,15 @@ export class LspTestClient {
 
   pull(uri: string, previousResultId?: string): Promise<DocumentDiagnosticReport> {
     return Promise.resolve(this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri }, ...(previousResultId ? { previousResultId } : {}) }));
+  }
+
+  async codeActions(uri: string, range: Range, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+    const result = await this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } });
+    return (result ?? []).filter((action): action is CodeAction => !('command' in action && typeof (action as Command).command === 'string'));
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return Promise.resolve(this.connection.sendRequest(method, params) as Promise<R>);
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {

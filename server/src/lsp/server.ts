@@ -1,4 +1,5 @@
 import {
+  CodeActionKind,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
   TextDocumentSyncKind,
@@ -10,7 +11,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { initialize } from '../core';
 import { containsPosition } from '../core/text';
-import { SETTINGS_SECTION } from '../protocol';
+import { RewriteRequest, SETTINGS_SECTION, type RewriteResult as RewriteResponse } from '../protocol';
+import { codeActions, type CodeActionSupport } from './code-actions';
 import { AnalysisCache } from './analysis-cache';
 import { toDiagnostic, toHover } from './convert';
 import { SettingsStore, settingsKey } from './settings';
@@ -25,6 +27,7 @@ export function startLanguageServer(connection: Connection, version: string): vo
   let clientPullsConfiguration = false;
   let clientRefreshesDiagnostics = false;
   let registerConfigurationChange = false;
+  let actionSupport: CodeActionSupport = { disabled: false, documentChanges: false };
   const settings = new SettingsStore(connection, () => clientPullsConfiguration);
 
   async function diagnosticsFor(document: TextDocument): Promise<{ items: Diagnostic[]; resultId: string }> {
@@ -69,12 +72,17 @@ export function startLanguageServer(connection: Connection, version: string): vo
     clientPullsConfiguration = capabilities.workspace?.configuration === true;
     clientRefreshesDiagnostics = capabilities.workspace?.diagnostics?.refreshSupport === true;
     registerConfigurationChange = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    actionSupport = {
+      disabled: capabilities.textDocument?.codeAction?.disabledSupport === true,
+      documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    };
     const options = params.initializationOptions as { settings?: unknown } | undefined;
     settings.setFallback(options?.settings);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite], resolveProvider: false },
         ...(clientPullsDiagnostics ? { diagnosticProvider: { identifier: SETTINGS_SECTION, interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: SERVER_NAME, version },
@@ -114,6 +122,28 @@ export function startLanguageServer(connection: Connection, version: string): vo
       connection.console.error(`Hover failed for ${document.uri}: ${describe(error)}`);
       return null;
     }
+  });
+
+  connection.onCodeAction(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    try {
+      const documentSettings = await settings.forDocument(document.uri);
+      const singleStage = cache.model(document).stages.length === 1;
+      return codeActions(params, document, singleStage, () => cache.rewrite(document, documentSettings), actionSupport);
+    } catch (error) {
+      connection.console.error(`Code actions failed for ${document.uri}: ${describe(error)}`);
+      return [];
+    }
+  });
+
+  connection.onRequest(RewriteRequest, async (params): Promise<RewriteResponse> => {
+    const document = documents.get(params.uri);
+    if (!document) return { ok: false, reason: 'the document is not open in the editor' };
+    const result = cache.rewrite(document, await settings.forDocument(document.uri));
+    if (!result.ok) return { ok: false, reason: `Not rewritten: ${result.reason}` };
+    const summary = `builder stage "${result.summary.builderStage}", runtime on ${result.summary.runtimeBase}`;
+    return { ok: true, text: result.text, version: document.version, summary };
   });
 
   documents.onDidChangeContent((event) => schedulePublish(event.document.uri));

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analyze, type Finding } from '../core';
+import { analyze, rewrite, type Finding } from '../core';
 import { toSarif, type FileFindings } from './sarif';
 
 /** What a CLI run printed and how it exits; main() is pure so tests can call it directly. */
@@ -14,14 +14,18 @@ export interface CliEnvironment {
   readonly version: string;
   readonly informationUri: string;
   readonly readFile: (path: string) => string;
+  readonly writeFile?: (path: string, text: string) => void;
 }
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, noRewrite: 3 } as const;
 
 const USAGE = `usage: dockerfile-multistage check [--format text|json|sarif] [--target STAGE] FILE...
+       dockerfile-multistage fix [--stdout | --write] [--target STAGE] FILE
        dockerfile-multistage --help | --version
 
-Exit codes: 0 nothing at warning or above, 1 findings, 2 usage or I/O error.`;
+check exits 0 when nothing is at warning or above, 1 with findings, 2 for usage or I/O errors.
+fix prints (or --write saves) the multi-stage rewrite and exits 0; it exits 3 with the reason
+when the file should not or cannot be rewritten.`;
 
 class UsageError extends Error {}
 
@@ -33,7 +37,8 @@ export function runCli(argv: readonly string[], environment: CliEnvironment): Cl
       return { exitCode: command === undefined ? EXIT.usage : EXIT.ok, stdout: command === undefined ? '' : `${USAGE}\n`, stderr: command === undefined ? `${USAGE}\n` : '' };
     }
     if (command === 'check') return runCheck(rest, environment);
-    throw new UsageError(`unknown command "${command}" (try: check)`);
+    if (command === 'fix') return runFix(rest, environment);
+    throw new UsageError(`unknown command "${command}" (try: check, fix)`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { exitCode: EXIT.usage, stdout: '', stderr: `dockerfile-multistage: ${message}\n` };
@@ -49,6 +54,8 @@ function parse(args: readonly string[]) {
         format: { type: 'string', short: 'f', default: 'text' },
         target: { type: 'string', short: 't' },
         help: { type: 'boolean', short: 'h' },
+        stdout: { type: 'boolean' },
+        write: { type: 'boolean', short: 'w' },
       },
     });
   } catch (error) {
@@ -62,20 +69,44 @@ function runCheck(args: readonly string[], environment: CliEnvironment): CliResu
   const format = values.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
   if (positionals.length === 0) throw new UsageError('no Dockerfile given');
-  const files: FileFindings[] = positionals.map((path) => {
-    let text: string;
-    try {
-      text = environment.readFile(path);
-    } catch (error) {
-      throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    return { path, findings: analyze(text, { target: values.target }) };
-  });
+  const files: FileFindings[] = positionals.map((path) => ({ path, findings: analyze(read(environment, path), { target: values.target }) }));
   const failing = files.some((file) => file.findings.some((finding) => finding.severity === 'error' || finding.severity === 'warning'));
   const exitCode = failing ? EXIT.findings : EXIT.ok;
   if (format === 'sarif') return { exitCode, stdout: `${JSON.stringify(toSarif(files, environment.version, environment.informationUri), null, 2)}\n`, stderr: '' };
   if (format === 'json') return { exitCode, stdout: `${JSON.stringify(files.map(toJson), null, 2)}\n`, stderr: '' };
   return { exitCode, stdout: files.map(toText).join(''), stderr: summary(files) };
+}
+
+function runFix(args: readonly string[], environment: CliEnvironment): CliResult {
+  const { values, positionals } = parse(args);
+  if (values.help) return { exitCode: EXIT.ok, stdout: `${USAGE}\n`, stderr: '' };
+  if (values.stdout && values.write) throw new UsageError('choose one of --stdout and --write');
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no Dockerfile given' : 'fix takes one Dockerfile');
+  const path = positionals[0]!;
+  if (values.write && path === '-') throw new UsageError('--write needs a file, not standard input');
+  const text = read(environment, path);
+  const result = rewrite(text, { target: values.target });
+  if (!result.ok) return { exitCode: EXIT.noRewrite, stdout: '', stderr: `dockerfile-multistage: ${path}: not rewritten: ${sentence(result.reason)}\n` };
+  const summary = `${path}: builder stage "${result.summary.builderStage || '(none)'}", runtime on ${result.summary.runtimeBase}; moved ${result.summary.movedPackages.join(', ') || 'no packages'}\n`;
+  if (values.write) {
+    (environment.writeFile ?? ((file, content) => writeFileSync(file, content)))(path, result.text);
+    return { exitCode: EXIT.ok, stdout: '', stderr: `wrote ${summary}` };
+  }
+  return { exitCode: EXIT.ok, stdout: result.text, stderr: summary };
+}
+
+function read(environment: CliEnvironment, path: string): string {
+  try {
+    return environment.readFile(path);
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** One line ending with a full stop. */
+function sentence(reason: string): string {
+  const text = reason.replace(/\s+/g, ' ').trim();
+  return `${text}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
 function toJson(file: FileFindings) {

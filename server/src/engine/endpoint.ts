@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { DockerOptions } from 'dockerode';
+
+/** Where the Docker Engine is, and how the user told us (for error messages they can act on). */
+export interface EngineEndpoint {
+  /** The address as a URL: unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host. */
+  readonly url: string;
+  /** Which setting chose it: "DOCKER_HOST", "Docker context \"remote\"", "multistage.docker.host", "the default". */
+  readonly source: string;
+  readonly options: DockerOptions;
+}
+
+export interface EndpointInputs {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The multistage.docker.host setting, if set. */
+  readonly setting?: string;
+  readonly home?: string;
+  readonly platform?: NodeJS.Platform;
+}
+
+/**
+ * The Engine to talk to, in this order (documented in the README): DOCKER_HOST (with
+ * DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for tcp), the current Docker context (DOCKER_CONTEXT or
+ * ~/.docker/config.json), the multistage.docker.host setting, then the platform's default socket.
+ */
+export function resolveEndpoint(inputs: EndpointInputs): EngineEndpoint {
+  const { env } = inputs;
+  const home = inputs.home ?? homedir();
+  if (env.DOCKER_HOST) {
+    return fromUrl(env.DOCKER_HOST, 'DOCKER_HOST', { verify: isTrue(env.DOCKER_TLS_VERIFY), certPath: env.DOCKER_CERT_PATH ?? join(home, '.docker') });
+  }
+  const context = currentContext(env, home);
+  if (context) return context;
+  if (inputs.setting?.trim()) return fromUrl(inputs.setting.trim(), 'the multistage.docker.host setting', { verify: false, certPath: undefined });
+  const windows = (inputs.platform ?? process.platform) === 'win32';
+  return fromUrl(windows ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock', 'the default', { verify: false, certPath: undefined });
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+function fromUrl(url: string, source: string, tls: { verify: boolean; certPath: string | undefined }): EngineEndpoint {
+  if (url.startsWith('unix://')) return { url, source, options: { socketPath: url.slice('unix://'.length) } };
+  if (url.startsWith('npipe://')) return { url, source, options: { socketPath: url.slice('npipe://'.length).replace(/\//g, '\\') } };
+  const parsed = new URL(url);
+  if (parsed.protocol === 'tcp:' || parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+    const https = tls.verify || parsed.protocol === 'https:' || parsed.port === '2376';
+    const certificates =
+      https && tls.certPath && existsSync(join(tls.certPath, 'ca.pem'))
+        ? { ca: readFileSync(join(tls.certPath, 'ca.pem')), cert: readFileSync(join(tls.certPath, 'cert.pem')), key: readFileSync(join(tls.certPath, 'key.pem')) }
+        : {};
+    return { url, source, options: { protocol: https ? 'https' : 'http', host: parsed.hostname, port: Number(parsed.port || (https ? 2376 : 2375)), ...certificates } };
+  }
+  if (parsed.protocol === 'ssh:') {
+    return {
+      url,
+      source,
+      options: { protocol: 'ssh', host: parsed.hostname, port: Number(parsed.port || 22), username: decodeURIComponent(parsed.username) || undefined, sshOptions: { agent: process.env.SSH_AUTH_SOCK } },
+    };
+  }
+  throw new Error(`${source} is ${url}, which is not a unix://, tcp:// or ssh:// address`);
+}
+
+/** The current Docker context's endpoint, unless it is the default one. */
+function currentContext(env: Readonly<Record<string, string | undefined>>, home: string): EngineEndpoint | undefined {
+  const configDir = env.DOCKER_CONFIG ?? join(home, '.docker');
+  let name = env.DOCKER_CONTEXT;
+  if (!name) {
+    try {
+      name = (JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')) as { currentContext?: string }).currentContext;
+    } catch {
+      return undefined;
+    }
+  }
+  if (!name || name === 'default') return undefined;
+  const id = createHash('sha256').update(name).digest('hex');
+  try {
+    const meta = JSON.parse(readFileSync(join(configDir, 'contexts', 'meta', id, 'meta.json'), 'utf8')) as { Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } };
+    const host = meta.Endpoints?.docker?.Host;
+    if (!host) return undefined;
+    const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');
+    return fromUrl(host, `the Docker context "${name}"`, { verify: existsSync(join(tlsDir, 'ca.pem')) && !meta.Endpoints?.docker?.SkipTLSVerify, certPath: tlsDir });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,248 @@
+import type { Readable } from 'node:stream';
+import Docker from 'dockerode';
+import type { EngineEndpoint } from './endpoint';
+
+/** A failure the user can act on; `message` is a whole sentence. */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'unreachable' | 'permission' | 'build-failed' | 'base-image-missing' | 'cancelled' | 'timeout' | 'engine',
+    readonly log = '',
+  ) {
+    super(message);
+  }
+}
+
+export interface BuildProgress {
+  /** 1-based step of the Dockerfile being run, and the step count, when the Engine says. */
+  readonly step?: number;
+  readonly steps?: number;
+  readonly instruction?: string;
+  /** A line of build output. */
+  readonly line: string;
+}
+
+export interface BuildRequest {
+  readonly context: Readable;
+  /** The Dockerfile's path inside the context. */
+  readonly dockerfile: string;
+  readonly tag: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  readonly onProgress?: (progress: BuildProgress) => void;
+}
+
+export interface ImageFacts {
+  readonly id: string;
+  /** `docker image inspect`'s Size, in bytes. */
+  readonly sizeBytes: number;
+  readonly layers: ReadonlyArray<{ readonly createdBy: string; readonly sizeBytes: number }>;
+}
+
+export interface RunResult {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * The Docker Engine behind a small interface: every call can be cancelled and has a timeout, and
+ * errors become sentences naming the endpoint that was tried.
+ */
+export class DockerEngine {
+  readonly docker: Docker;
+
+  constructor(readonly endpoint: EngineEndpoint) {
+    this.docker = new Docker({ ...endpoint.options, timeout: undefined });
+  }
+
+  /** Resolves when the Engine answers; otherwise throws an EngineError saying what to do. */
+  async ping(timeoutMs = 5000, signal?: AbortSignal): Promise<void> {
+    await this.call('reach the Docker Engine', timeoutMs, signal, (abortSignal) => (this.docker.ping as unknown as (options: object) => Promise<unknown>)(withAbort({}, abortSignal)));
+  }
+
+  async build(request: BuildRequest): Promise<{ imageId: string; seconds: number; log: string }> {
+    const started = Date.now();
+    const controller = linkedController(request.signal, request.timeoutMs ?? 30 * 60_000);
+    let log = '';
+    let step: number | undefined;
+    let instruction: string | undefined;
+    try {
+      const stream = await this.docker.buildImage(request.context, {
+        t: request.tag,
+        dockerfile: request.dockerfile,
+        rm: true,
+        forcerm: true,
+        labels: request.labels,
+        abortSignal: controller.signal,
+      } as Docker.ImageBuildOptions & { abortSignal: AbortSignal });
+      const imageId = await new Promise<string>((resolve, reject) => {
+        let id = '';
+        let failure: string | undefined;
+        this.docker.modem.followProgress(
+          stream,
+          (error: Error | null) => {
+            if (error) reject(error);
+            else if (failure) reject(new EngineError(failure, 'build-failed', log));
+            else resolve(id);
+          },
+          (event: { stream?: string; error?: string; aux?: { ID?: string }; status?: string }) => {
+            if (event.aux?.ID) id = event.aux.ID;
+            const text = event.stream ?? event.status ?? '';
+            if (event.error) {
+              failure = event.error.trim();
+              log += `${failure}\n`;
+            }
+            for (const line of text.split('\n').filter((l) => l.trim() !== '')) {
+              log += `${line}\n`;
+              const match = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
+              if (match) {
+                step = Number(match[1]);
+                instruction = match[3];
+                request.onProgress?.({ step, steps: Number(match[2]), instruction, line });
+              } else {
+                request.onProgress?.({ step, instruction, line });
+              }
+              const built = /^Successfully built ([0-9a-f]+)/.exec(line);
+              if (built && !id) id = built[1]!;
+            }
+          },
+        );
+      });
+      return { imageId, seconds: (Date.now() - started) / 1000, log };
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw request.signal?.aborted ? new EngineError('The build was cancelled.', 'cancelled', log) : new EngineError(`The build did not finish within ${Math.round((request.timeoutMs ?? 0) / 1000)} s.`, 'timeout', log);
+      }
+      if (error instanceof EngineError) throw this.describeBuildFailure(error, step, instruction);
+      throw this.describe(error, 'build the image');
+    } finally {
+      controller.dispose();
+    }
+  }
+
+  async imageFacts(tag: string, signal?: AbortSignal): Promise<ImageFacts> {
+    const image = this.docker.getImage(tag);
+    const inspect = await this.call(`inspect ${tag}`, DEFAULT_TIMEOUT_MS, signal, () => image.inspect());
+    const history = await this.call(`read the history of ${tag}`, DEFAULT_TIMEOUT_MS, signal, () => image.history());
+    return {
+      id: inspect.Id,
+      sizeBytes: inspect.Size,
+      layers: (history as Array<{ CreatedBy: string; Size: number }>).map((layer) => ({ createdBy: layer.CreatedBy, sizeBytes: layer.Size })).reverse(),
+    };
+  }
+
+  /** Runs a throwaway container (removed afterwards) and returns its exit code and combined output. */
+  async run(image: string, command: readonly string[] | undefined, options: { timeoutMs?: number; signal?: AbortSignal; entrypoint?: readonly string[]; labels?: Record<string, string> } = {}): Promise<RunResult> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const container = await this.call(`create a container from ${image}`, DEFAULT_TIMEOUT_MS, options.signal, (abortSignal) =>
+      this.docker.createContainer({
+        Image: image,
+        Cmd: command ? [...command] : undefined,
+        Entrypoint: options.entrypoint ? [...options.entrypoint] : undefined,
+        Labels: options.labels,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        NetworkDisabled: true,
+        HostConfig: { AutoRemove: false },
+        abortSignal,
+      } as Docker.ContainerCreateOptions),
+    );
+    try {
+      await this.call(`start a container from ${image}`, DEFAULT_TIMEOUT_MS, options.signal, (abortSignal) => container.start(withAbort({}, abortSignal)));
+      const waited = (await this.call(`wait for a container of ${image}`, timeoutMs, options.signal, (abortSignal) => container.wait(withAbort({}, abortSignal)))) as { StatusCode: number };
+      const logs = (await this.call(`read the output of a container of ${image}`, DEFAULT_TIMEOUT_MS, options.signal, () => container.logs({ stdout: true, stderr: true, follow: false }))) as unknown as Buffer;
+      return { exitCode: waited.StatusCode, output: demultiplex(logs) };
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  async removeImage(tag: string): Promise<void> {
+    await this.call(`remove ${tag}`, DEFAULT_TIMEOUT_MS, undefined, () => this.docker.getImage(tag).remove({ force: true, noprune: false })).catch((error: unknown) => {
+      if (!(error instanceof EngineError && /No such image|not found/i.test(error.message))) throw error;
+    });
+  }
+
+  async imageExists(tag: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(tag).inspect();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Runs one Engine call with a timeout and a cancellation signal, turning failures into sentences. */
+  private async call<T>(what: string, timeoutMs: number, signal: AbortSignal | undefined, body: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = linkedController(signal, timeoutMs);
+    try {
+      // Not every dockerode call honours abortSignal: stop waiting on abort either way.
+      const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+      return await Promise.race([body(controller.signal), aborted]);
+    } catch (error) {
+      if (signal?.aborted) throw new EngineError(`Cancelled while trying to ${what}.`, 'cancelled');
+      if (controller.signal.aborted) throw new EngineError(`The Docker Engine at ${this.endpoint.url} (from ${this.endpoint.source}) did not answer within ${Math.round(timeoutMs / 1000)} s when asked to ${what}. Is Docker running?`, 'timeout');
+      throw this.describe(error, what);
+    } finally {
+      controller.dispose();
+    }
+  }
+
+  private describe(error: unknown, what: string): EngineError {
+    const raw = error instanceof Error ? error.message : String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${this.endpoint.url} (from ${this.endpoint.source})`;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'ECONNRESET' || /connect ENOENT|ECONNREFUSED/.test(raw)) {
+      return new EngineError(`Could not reach the Docker Engine at ${where} to ${what}. Is Docker running? Start it (for example \`sudo systemctl start docker\`), or point DOCKER_HOST or the multistage.docker.host setting at a running Engine.`, 'unreachable');
+    }
+    if (code === 'EACCES' || /EACCES|permission denied/i.test(raw)) {
+      return new EngineError(`Permission denied on the Docker Engine at ${where}. Add your user to the docker group (\`sudo usermod -aG docker $USER\`, then log in again) or use a rootless Docker context.`, 'permission');
+    }
+    return new EngineError(`The Docker Engine at ${where} could not ${what}: ${raw.trim()}`, 'engine');
+  }
+
+  private describeBuildFailure(error: EngineError, step: number | undefined, instruction: string | undefined): EngineError {
+    const pullFailed = /pull access denied|manifest unknown|not found: manifest|dial tcp|no such host|i\/o timeout|TLS handshake|failed to resolve|Get "https:\/\/registry/i.test(error.message);
+    if (pullFailed && (step === 1 || /^FROM/i.test(instruction ?? ''))) {
+      return new EngineError(`The base image of "${instruction ?? 'FROM'}" is not on this Engine and no registry could be reached: ${error.message}. Pull or load it first (docker pull / docker load).`, 'base-image-missing', error.log);
+    }
+    const where = step ? `step ${step}${instruction ? ` (${instruction})` : ''}` : 'a step';
+    return new EngineError(`The build failed at ${where}: ${error.message}`, 'build-failed', error.log);
+  }
+}
+
+/** dockerode honours `abortSignal` on these calls; @types/dockerode does not declare it. */
+function withAbort<T extends object>(options: T, abortSignal: AbortSignal): T {
+  return { ...options, abortSignal } as T;
+}
+
+/** An AbortController that aborts with the caller's signal or after the timeout. */
+function linkedController(signal: AbortSignal | undefined, timeoutMs: number): AbortController & { dispose(): void } {
+  const controller = new AbortController() as AbortController & { dispose(): void };
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) controller.abort(signal.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs);
+  controller.dispose = () => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+  return controller;
+}
+
+/** Docker multiplexes stdout and stderr in 8-byte-header frames when there is no TTY. */
+function demultiplex(buffer: Buffer): string {
+  if (!Buffer.isBuffer(buffer)) return String(buffer);
+  let output = '';
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const length = buffer.readUInt32BE(offset + 4);
+    output += buffer.subarray(offset + 8, offset + 8 + length).toString('utf8');
+    offset += 8 + length;
+  }
+  return offset === 0 && buffer.length > 0 ? buffer.toString('utf8') : output;
+}

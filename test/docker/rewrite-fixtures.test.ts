@@ -86,7 +86,7 @@ async function build(engine: DockerEngine, directory: string, dockerfile: string
   const log = collectLog();
   try {
     await engine.build({
-      context: contextTar(directory, text === undefined ? {} : { extraDockerfile: { name: dockerfile, text } }),
+      context: contextTar(directory, text === undefined ? {} : { extraDockerfiles: [{ name: dockerfile, text }] }),
       dockerfile,
       tag,
       onProgress: log.onProgress,

@@ -6,8 +6,8 @@ import { pack } from 'tar-fs';
 import type { Pack } from 'tar-stream';
 
 export interface ContextOptions {
-  /** An extra Dockerfile to add to the context (the rewrite), excluded from COPY . by .dockerignore. */
-  readonly extraDockerfile?: { readonly name: string; readonly text: string };
+  /** Dockerfiles to add to the context (the editor's text, the rewrite), excluded from COPY . by .dockerignore. */
+  readonly extraDockerfiles?: ReadonlyArray<{ readonly name: string; readonly text: string }>;
 }
 
 /**
@@ -18,7 +18,8 @@ export interface ContextOptions {
 export function contextTar(directory: string, options: ContextOptions = {}): Readable {
   const dockerignorePath = join(directory, '.dockerignore');
   const rules = ignore().add(existsSync(dockerignorePath) ? readFileSync(dockerignorePath, 'utf8').split(/\r?\n/) : []);
-  const extra = options.extraDockerfile;
+  const extras = options.extraDockerfiles ?? [];
+  const extra = extras.length > 0;
   const alwaysSent = new Set(['.dockerignore', 'Dockerfile']);
   return pack(directory, {
     dereference: false,
@@ -31,10 +32,10 @@ export function contextTar(directory: string, options: ContextOptions = {}): Rea
     finalize: !extra,
     finish: extra
       ? (tar: Pack) => {
-          // The daemon applies .dockerignore to COPY too: list the extra Dockerfile there so COPY . does not take it.
-          const dockerignore = `${existsSync(dockerignorePath) ? readFileSync(dockerignorePath, 'utf8').replace(/\n?$/, '\n') : ''}${extra.name}\n`;
-          tar.entry({ name: '.dockerignore', mode: 0o644 }, dockerignore);
-          tar.entry({ name: extra.name, mode: 0o644 }, extra.text);
+          // The daemon applies .dockerignore to COPY too: list the extra Dockerfiles there so COPY . does not take them.
+          const original = existsSync(dockerignorePath) ? readFileSync(dockerignorePath, 'utf8').replace(/\n?$/, '\n') : '';
+          tar.entry({ name: '.dockerignore', mode: 0o644 }, `${original}${extras.map((file) => file.name).join('\n')}\n`);
+          for (const file of extras) tar.entry({ name: file.name, mode: 0o644 }, file.text);
           tar.finalize();
         }
       : undefined,

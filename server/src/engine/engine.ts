@@ -20,6 +20,8 @@ export interface BuildProgress {
   readonly instruction?: string;
   /** A line of build output. */
   readonly line: string;
+  /** Whether this line starts a new step (`Step 3/9 : RUN ...`). */
+  readonly startsStep: boolean;
 }
 
 export interface BuildRequest {
@@ -69,6 +71,8 @@ export class DockerEngine {
     let log = '';
     let step: number | undefined;
     let instruction: string | undefined;
+    // The classic builder runs each RUN in a container it names in the log: " ---> Running in 1a2b3c".
+    const buildContainers = new Set<string>();
     try {
       const stream = await this.docker.buildImage(request.context, {
         t: request.tag,
@@ -97,13 +101,15 @@ export class DockerEngine {
             }
             for (const line of text.split('\n').filter((l) => l.trim() !== '')) {
               log += `${line}\n`;
+              const running = /---> Running in ([0-9a-f]{12,64})/.exec(line);
+              if (running) buildContainers.add(running[1]!);
               const match = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
               if (match) {
                 step = Number(match[1]);
                 instruction = match[3];
-                request.onProgress?.({ step, steps: Number(match[2]), instruction, line });
+                request.onProgress?.({ step, steps: Number(match[2]), instruction, line, startsStep: true });
               } else {
-                request.onProgress?.({ step, instruction, line });
+                request.onProgress?.({ step, instruction, line, startsStep: false });
               }
               const built = /^Successfully built ([0-9a-f]+)/.exec(line);
               if (built && !id) id = built[1]!;
@@ -114,12 +120,29 @@ export class DockerEngine {
       return { imageId, seconds: (Date.now() - started) / 1000, log };
     } catch (error) {
       if (controller.signal.aborted) {
+        await this.removeBuildContainers(buildContainers);
         throw request.signal?.aborted ? new EngineError('The build was cancelled.', 'cancelled', log) : new EngineError(`The build did not finish within ${Math.round((request.timeoutMs ?? 0) / 1000)} s.`, 'timeout', log);
       }
       if (error instanceof EngineError) throw this.describeBuildFailure(error, step, instruction);
       throw this.describe(error, 'build the image');
     } finally {
       controller.dispose();
+    }
+  }
+
+  /** After a cancelled build the Engine removes its step container itself; wait for that, or remove it. */
+  private async removeBuildContainers(ids: ReadonlySet<string>): Promise<void> {
+    for (const id of ids) {
+      const container = this.docker.getContainer(id);
+      for (let attempt = 0; attempt < 40; attempt++) {
+        try {
+          await container.inspect();
+        } catch {
+          break; // gone
+        }
+        if (attempt === 39) await container.remove({ force: true }).catch(() => undefined);
+        else await new Promise((resolve) => setTimeout(resolve, 250));
+      }
     }
   }
 
@@ -161,8 +184,9 @@ export class DockerEngine {
     }
   }
 
+  /** Removes the tag and its image, keeping the parent layers: they are the build cache. */
   async removeImage(tag: string): Promise<void> {
-    await this.call(`remove ${tag}`, DEFAULT_TIMEOUT_MS, undefined, () => this.docker.getImage(tag).remove({ force: true, noprune: false })).catch((error: unknown) => {
+    await this.call(`remove ${tag}`, DEFAULT_TIMEOUT_MS, undefined, () => this.docker.getImage(tag).remove({ force: true, noprune: true })).catch((error: unknown) => {
       if (!(error instanceof EngineError && /No such image|not found/i.test(error.message))) throw error;
     });
   }
@@ -197,7 +221,7 @@ export class DockerEngine {
     const code = (error as NodeJS.ErrnoException).code;
     const where = `${this.endpoint.url} (from ${this.endpoint.source})`;
     if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'ECONNRESET' || /connect ENOENT|ECONNREFUSED/.test(raw)) {
-      return new EngineError(`Could not reach the Docker Engine at ${where} to ${what}. Is Docker running? Start it (for example \`sudo systemctl start docker\`), or point DOCKER_HOST or the multistage.docker.host setting at a running Engine.`, 'unreachable');
+      return new EngineError(`Could not reach the Docker Engine at ${where}. Is Docker running? Start it (for example \`sudo systemctl start docker\`), or point DOCKER_HOST or the multistage.docker.host setting at a running Engine.`, 'unreachable');
     }
     if (code === 'EACCES' || /EACCES|permission denied/i.test(raw)) {
       return new EngineError(`Permission denied on the Docker Engine at ${where}. Add your user to the docker group (\`sudo usermod -aG docker $USER\`, then log in again) or use a rootless Docker context.`, 'permission');

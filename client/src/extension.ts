@@ -10,8 +10,14 @@ const SERVER_NODE_OPTIONS = ['--max-semi-space-size=1'];
 
 let client: LanguageClient | undefined;
 
-/** Activation stays cheap: start the language client and register commands; nothing else. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activate() returns: how long it took (the extension-host test records it). */
+export interface ExtensionApi {
+  readonly activationMs: number;
+}
+
+/** Activation stays cheap: register the command and start the language client without waiting for it. */
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_OPTIONS } },
@@ -37,7 +43,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return compareCommand(context, languageClient, log, uri);
     }),
   );
-  await client.start();
+  client.start().catch((error: unknown) => {
+    log.appendLine(`The language server did not start: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage('Dockerfile Multi-Stage: the language server did not start; see its output channel.');
+  });
+  return { activationMs: performance.now() - started };
 }
 
 export async function deactivate(): Promise<void> {

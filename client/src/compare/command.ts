@@ -73,6 +73,7 @@ export async function compareCommand(context: vscode.ExtensionContext, client: L
     }
     const message = error instanceof Error ? error.message : String(error);
     log.appendLine(`Failed: ${message}`);
+    console.error(`Compare Image Sizes failed: ${message}`); // the extension host log, for test runs
     void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => choice && log.show());
     return undefined;
   }

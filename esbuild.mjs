@@ -37,7 +37,8 @@ const common = {
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: [...common.external, './compare.js'] },
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: [...common.external, './compare.js', './language-client.js'] },
+  { ...common, entryPoints: ['client/src/language-client.ts'], outfile: 'client/out/language-client.js' },
   { ...common, entryPoints: ['client/src/compare/command.ts'], outfile: 'client/out/compare.js' },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js' },

@@ -31,4 +31,8 @@ if (!env.VSCODE_TEST_EXECUTABLE) {
   }
 }
 const e2eStatus = run(process.execPath, [join(root, 'test/out/e2e/run.js')], env);
-process.exit(mochaStatus || e2eStatus);
+
+// Last, the packaged VSIX in code-server driven through headless Chromium (it rebuilds the
+// bundles for production, so it runs after the suites above).
+const uiStatus = run(process.execPath, [join(root, 'node_modules/mocha/bin/mocha.js'), '--config', 'test/.mocharc.json', 'test/ui/**/*.test.ts'], env);
+process.exit(mochaStatus || e2eStatus || uiStatus);

@@ -11,7 +11,11 @@ setFlagsFromString('--liftoff-only');
 
 void (async () => {
   await initialize();
-  const result = runCli(process.argv.slice(2), { version, informationUri: repository.url, readFile: readFileOrStdin });
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort()); // Ctrl+C cancels a compare and still cleans up
+  const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : (line: string) => process.stderr.write(`${line}\n`);
+  const result = await runCli(process.argv.slice(2), { version, informationUri: repository.url, readFile: readFileOrStdin, progress, signal: controller.signal });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;

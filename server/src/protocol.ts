@@ -2,7 +2,9 @@
  * Everything the client and the language server say to each other beyond standard LSP: setting
  * names, command ids and custom requests. Both sides import this one file.
  */
-import { RequestType, type Range } from 'vscode-languageserver-protocol';
+// Types only from the protocol package: the client's activation bundle imports this file and
+// must stay small.
+import type { Range } from 'vscode-languageserver-protocol';
 
 export const EXTENSION_ID = 'dockerfile-multistage.dockerfile-multistage';
 export const SETTINGS_SECTION = 'multistage';
@@ -41,4 +43,4 @@ export type RewriteResult =
   | { readonly ok: false; readonly reason: string };
 
 /** Asks the server for the multi-stage rewrite of an open document (Compare Image Sizes uses it). */
-export const RewriteRequest = new RequestType<RewriteParams, RewriteResult, void>('multistage/rewrite');
+export const RewriteRequest = { method: 'multistage/rewrite' } as const;

@@ -41,6 +41,7 @@ export interface ClientOptions {
   readonly settings?: Record<string, unknown>;
   /** The command line that starts the server; default: node server/out/server.js --stdio. */
   readonly command?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A real LSP client over stdio to the built server process, for tests. */
@@ -58,7 +59,7 @@ export class LspTestClient {
   static async start(options: ClientOptions): Promise<{ client: LspTestClient; initialize: InitializeResult }> {
     if (!options.command && !existsSync(SERVER_SCRIPT)) throw new Error(`${SERVER_SCRIPT} is missing: run npm run build first`);
     const [command, ...args] = options.command ?? [process.execPath, SERVER_SCRIPT, '--stdio'];
-    const child = spawn(command!, args, { stdio: 'pipe' });
+    const child = spawn(command!, args, { stdio: 'pipe', env: options.env ?? process.env });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspTestClient(child, connection);
     client.settings = options.settings;

@@ -81,7 +81,6 @@ export async function compareCommand(context: vscode.ExtensionContext, client: L
 
 /** The tool's rewrite from the language server, or another Dockerfile the user picks when there is none. */
 async function whatToCompare(client: LanguageClient, document: vscode.TextDocument): Promise<Comparison | undefined> {
-  // By method name: this bundle has its own copy of vscode-jsonrpc, whose RequestType objects the client's copy does not recognise.
   const params: RewriteParams = { uri: document.uri.toString() };
   const result = await client.sendRequest<RewriteResult>(RewriteRequest.method, params);
   if (result.ok) return { document, versionAtRewrite: result.version, otherText: result.text, isRewrite: true };

@@ -49,6 +49,7 @@ export function renderReportHtml(report: ComparisonReport, options: HtmlOptions)
   td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
   .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5em; }
   code, pre { font-family: var(--vscode-editor-font-family); font-size: .92em; }
+  td code { word-break: break-all; }
   pre { background: var(--vscode-textCodeBlock-background); padding: .6em; white-space: pre-wrap; word-break: break-all; max-height: 16em; overflow: auto; }
   .tools-none { color: var(--vscode-charts-green); }
   .tools-some { color: var(--vscode-charts-orange); }

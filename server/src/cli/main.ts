@@ -1,6 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, rewrite, type Finding } from '../core';
+import { compareImages } from '../engine/compare';
+import { DockerEngine, EngineError } from '../engine/engine';
+import { resolveEndpoint } from '../engine/endpoint';
+import { reportMarkdown, reportText } from '../engine/report';
 import { toSarif, type FileFindings } from './sarif';
 
 /** What a CLI run printed and how it exits; main() is pure so tests can call it directly. */
@@ -15,21 +20,29 @@ export interface CliEnvironment {
   readonly informationUri: string;
   readonly readFile: (path: string) => string;
   readonly writeFile?: (path: string, text: string) => void;
+  /** Progress lines of long commands (compare), as they happen. */
+  readonly progress?: (line: string) => void;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly signal?: AbortSignal;
 }
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, noRewrite: 3 } as const;
 
 const USAGE = `usage: dockerfile-multistage check [--format text|json|sarif] [--target STAGE] FILE...
        dockerfile-multistage fix [--stdout | --write] [--target STAGE] FILE
+       dockerfile-multistage compare [--context DIR] [--format text|json|markdown] [--smoke COMMAND] [--keep-images] FILE
        dockerfile-multistage --help | --version
 
 check exits 0 when nothing is at warning or above, 1 with findings, 2 for usage or I/O errors.
 fix prints (or --write saves) the multi-stage rewrite and exits 0; it exits 3 with the reason
-when the file should not or cannot be rewritten.`;
+when the file should not or cannot be rewritten.
+compare builds the file and its rewrite on the Docker Engine (DOCKER_HOST, the current Docker
+context, or the default socket) and prints both sizes: exit 0, 1 when a build fails, 2 for usage
+errors or an unreachable Engine, 3 when there is no rewrite to compare.`;
 
 class UsageError extends Error {}
 
-export function runCli(argv: readonly string[], environment: CliEnvironment): CliResult {
+export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<CliResult> {
   try {
     const [command, ...rest] = argv;
     if (command === '--version' || command === '-v') return { exitCode: EXIT.ok, stdout: `${environment.version}\n`, stderr: '' };
@@ -38,7 +51,8 @@ export function runCli(argv: readonly string[], environment: CliEnvironment): Cl
     }
     if (command === 'check') return runCheck(rest, environment);
     if (command === 'fix') return runFix(rest, environment);
-    throw new UsageError(`unknown command "${command}" (try: check, fix)`);
+    if (command === 'compare') return await runCompare(rest, environment);
+    throw new UsageError(`unknown command "${command}" (try: check, fix, compare)`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { exitCode: EXIT.usage, stdout: '', stderr: `dockerfile-multistage: ${message}\n` };
@@ -56,6 +70,9 @@ function parse(args: readonly string[]) {
         help: { type: 'boolean', short: 'h' },
         stdout: { type: 'boolean' },
         write: { type: 'boolean', short: 'w' },
+        context: { type: 'string', short: 'c' },
+        smoke: { type: 'string' },
+        'keep-images': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -93,6 +110,44 @@ function runFix(args: readonly string[], environment: CliEnvironment): CliResult
     return { exitCode: EXIT.ok, stdout: '', stderr: `wrote ${summary}` };
   }
   return { exitCode: EXIT.ok, stdout: result.text, stderr: summary };
+}
+
+async function runCompare(args: readonly string[], environment: CliEnvironment): Promise<CliResult> {
+  const { values, positionals } = parse(args);
+  if (values.help) return { exitCode: EXIT.ok, stdout: `${USAGE}\n`, stderr: '' };
+  const format = values.format ?? 'text';
+  if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown format "${format}" (text, json or markdown)`);
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no Dockerfile given' : 'compare takes one Dockerfile');
+  const path = positionals[0]!;
+  if (path === '-') throw new UsageError('compare needs a Dockerfile path: the build context is its folder');
+  const text = read(environment, path);
+  const result = rewrite(text, { target: values.target });
+  if (!result.ok) return { exitCode: EXIT.noRewrite, stdout: '', stderr: `dockerfile-multistage: ${path}: nothing to compare, not rewritten: ${sentence(result.reason)}\n` };
+  let engine: DockerEngine;
+  try {
+    engine = new DockerEngine(resolveEndpoint({ env: environment.env ?? process.env }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  try {
+    const report = await compareImages({
+      engine,
+      contextDir: resolve(values.context ?? dirname(path)),
+      original: { path, text },
+      rewrittenText: result.text,
+      smokeCommand: values.smoke,
+      keepImages: values['keep-images'],
+      signal: environment.signal,
+      onProgress: (progress) => environment.progress?.(progress.message),
+    });
+    const stdout = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? reportMarkdown(report) : reportText(report);
+    return { exitCode: EXIT.ok, stdout, stderr: '' };
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    const unreachable = error.kind === 'unreachable' || error.kind === 'permission' || error.kind === 'timeout';
+    const log = error.log ? `${error.log.trimEnd().split('\n').slice(-15).join('\n')}\n` : '';
+    return { exitCode: unreachable ? EXIT.usage : EXIT.findings, stdout: '', stderr: `${log}dockerfile-multistage: ${error.message}\n` };
+  }
 }
 
 function read(environment: CliEnvironment, path: string): string {

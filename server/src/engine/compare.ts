@@ -52,6 +52,7 @@ export async function compareImages(request: CompareRequest): Promise<Comparison
   const { engine, signal } = request;
   const id = randomBytes(4).toString('hex');
   const tags: Record<Variant, string> = { original: `dockerfile-multistage-compare:${id}-original`, rewritten: `dockerfile-multistage-compare:${id}-rewritten` };
+  // Probe containers carry this label; the images do not, so their layers are exactly the user's.
   const labels = { [COMPARE_LABEL]: id };
   const built: Variant[] = [];
   try {
@@ -71,7 +72,6 @@ export async function compareImages(request: CompareRequest): Promise<Comparison
           context: contextTar(request.contextDir, { extraDockerfiles: [{ name: DOCKERFILE_NAMES[variant], text }] }),
           dockerfile: DOCKERFILE_NAMES[variant],
           tag: tags[variant],
-          labels,
           signal,
           onProgress: report,
         });

@@ -11,7 +11,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { initialize } from '../core';
 import { containsPosition } from '../core/text';
-import { RewriteRequest, SETTINGS_SECTION, type RewriteResult as RewriteResponse } from '../protocol';
+import { RewriteRequest, SETTINGS_SECTION, type RewriteParams, type RewriteResult as RewriteResponse } from '../protocol';
 import { codeActions, type CodeActionSupport } from './code-actions';
 import { AnalysisCache } from './analysis-cache';
 import { toDiagnostic, toHover } from './convert';
@@ -137,7 +137,7 @@ export function startLanguageServer(connection: Connection, version: string): vo
     }
   });
 
-  connection.onRequest(RewriteRequest, async (params): Promise<RewriteResponse> => {
+  connection.onRequest(RewriteRequest.method, async (params: RewriteParams): Promise<RewriteResponse> => {
     const document = documents.get(params.uri);
     if (!document) return { ok: false, reason: 'the document is not open in the editor' };
     const result = cache.rewrite(document, await settings.forDocument(document.uri));

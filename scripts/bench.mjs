@@ -145,7 +145,7 @@ function analysisTable() {
 }
 
 // The Node options the VS Code client starts the server with (SERVER_NODE_OPTIONS in client/src/extension.ts).
-const SERVER_NODE_OPTIONS = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
+const SERVER_NODE_OPTIONS = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-semi-space-size=1 --max-old-space-size=96').split(' ').filter(Boolean);
 
 async function serverLatency(pull) {
   const server = spawn(process.execPath, [...SERVER_NODE_OPTIONS, new URL('../server/out/server.js', import.meta.url).pathname, '--stdio'], { stdio: 'pipe' });

@@ -57,7 +57,8 @@ interface Script {
   readonly error: { readonly message: string; readonly start: number; readonly end: number } | undefined;
 }
 
-const CACHE_LIMIT = 4096;
+// A few hundred distinct RUN texts cover any editing session; the entries are small.
+const CACHE_LIMIT = 1024;
 const scriptCache = new Map<string, Script>();
 
 function scriptOf(text: string): Script {

@@ -114,7 +114,9 @@ export function planSplit(model: DockerfileModel, stage: StageInfo, start: Start
       return { ok: false, reason: 'pip installs into the system Python here; create a virtualenv first (RUN python3 -m venv /opt/venv and ENV PATH="/opt/venv/bin:$PATH") so the builder can hand it over' };
     }
   }
-  if (ecosystem === 'go' && !scope('CGO_ENABLED') && !needsCgo(stage, runtimeInstalls)) {
+  // Static Go binaries run on any base; cgo (wanted when -dev packages are installed) stays as set.
+  const staticGo = ecosystem === 'go' && !scope('CGO_ENABLED') && !needsCgo(runtimeInstalls);
+  if (staticGo) {
     const firstGo = firstRunWith((command) => commandName(command) === 'go');
     if (firstGo) insertBefore(firstGo, ['ENV CGO_ENABLED=0']);
   }
@@ -124,7 +126,6 @@ export function planSplit(model: DockerfileModel, stage: StageInfo, start: Start
     if (installs.length > 0 && !omitsDev && scope('NODE_ENV') !== 'production') builderAppend.push('RUN npm prune --omit=dev');
   }
   if (start.kind === 'compiles-at-start') {
-    const staticGo = ecosystem === 'go' && !scope('CGO_ENABLED') && !needsCgo(stage, runtimeInstalls);
     builderAppend.push(`RUN ${staticGo ? 'CGO_ENABLED=0 ' : ''}${start.buildCommand}`);
     artefacts.push([start.artefact.from, start.artefact.to]);
   }
@@ -229,8 +230,7 @@ function findVirtualenv(commands: readonly ShellCommand[]): string | undefined {
 }
 
 /** cgo needs a C compiler and headers at build time; a Dockerfile that installs -dev packages wants it. */
-function needsCgo(stage: StageInfo, installs: ReadonlyMap<InstructionInfo, RuntimeInstall | undefined>): boolean {
-  void stage;
+function needsCgo(installs: ReadonlyMap<InstructionInfo, RuntimeInstall | undefined>): boolean {
   return [...installs.values()].some((install) => install?.moved.some((name) => name.endsWith('-dev') && name !== 'libc6-dev') ?? false);
 }
 

@@ -1,3 +1,5 @@
+import { lastAtOrBefore } from '../text';
+
 /**
  * The text a shell would receive for one RUN, with a map back to document offsets.
  *
@@ -48,14 +50,8 @@ export class ShellSource {
 
   /** Document offset of the character at shell-text index `index`. */
   documentOffset(index: number): number {
-    let low = 0;
-    let high = this.chunkShellStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.chunkShellStarts[mid]! <= index) low = mid;
-      else high = mid - 1;
-    }
-    return this.chunkDocStarts[low]! + (index - this.chunkShellStarts[low]!);
+    const chunk = lastAtOrBefore(this.chunkShellStarts, index);
+    return this.chunkDocStarts[chunk]! + (index - this.chunkShellStarts[chunk]!);
   }
 
   /** Document offset just after the character before shell-text index `endIndex` (an exclusive end). */

@@ -148,7 +148,10 @@ function analysisTable() {
 const SERVER_NODE_OPTIONS = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-semi-space-size=1 --max-old-space-size=96').split(' ').filter(Boolean);
 
 async function serverLatency(pull) {
-  const server = spawn(process.execPath, [...SERVER_NODE_OPTIONS, new URL('../server/out/server.js', import.meta.url).pathname, '--stdio'], { stdio: 'pipe' });
+  const server = spawn(process.execPath, [...SERVER_NODE_OPTIONS, new URL('../server/out/server.js', import.meta.url).pathname, '--stdio'], {
+    stdio: 'pipe',
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' }, // SERVER_ENVIRONMENT in client/src/language-client.ts
+  });
   const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   const waiting = new Map();
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => waiting.get(params.version)?.(params));
@@ -191,7 +194,7 @@ async function serverLatency(pull) {
 await core.initialize();
 console.log(`Benchmark ${new Date().toISOString().slice(0, 10)} on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 analysisTable();
-console.log(`\nEdit-to-diagnostics over the real server process (500-line file, 1,000 one-character edits; node ${SERVER_NODE_OPTIONS.join(' ')})`);
+console.log(`\nEdit-to-diagnostics over the real server process (500-line file, 1,000 one-character edits; MALLOC_ARENA_MAX=2 node ${SERVER_NODE_OPTIONS.join(' ')})`);
 console.log('| client | p50 ms | p95 ms | server RSS after 1,000 edits |');
 console.log('|---|---:|---:|---:|');
 for (const pull of [true, false]) {

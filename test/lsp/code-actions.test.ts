@@ -67,15 +67,18 @@ describe('language server code actions', () => {
     const text = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\n';
     await client.open(uri, text, 4);
     const report = (await client.pull(uri)) as FullDocumentDiagnosticReport;
+    // Every edit is computed against version 4: collect them all, then apply them together.
     const titles: string[] = [];
-    let result = text;
+    const edits: Array<{ range: never; newText: string }> = [];
     for (const diagnostic of report.items) {
-      const actions = await client.codeActions(uri, diagnostic.range, [diagnostic], ['quickfix']);
-      for (const action of actions) {
+      for (const action of await client.codeActions(uri, diagnostic.range, [diagnostic], ['quickfix'])) {
         titles.push(action.title);
-        result = applied(result, action, uri, 4);
+        const [change] = action.edit!.documentChanges as TextDocumentEdit[];
+        assert.deepStrictEqual(change!.textDocument, { uri, version: 4 });
+        edits.push(...(change!.edits as Array<{ range: never; newText: string }>));
       }
     }
+    const result = applyEdits(text, edits);
     assert.deepStrictEqual(titles.sort(), ['Add --no-install-recommends', 'Remove the apt lists in the same RUN']);
     assert.equal(result, 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install --no-install-recommends -y curl \\\n && rm -rf /var/lib/apt/lists/*\n');
   });

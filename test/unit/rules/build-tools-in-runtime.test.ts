@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { analyze } from '../../../server/src/core';
+import { analyze, type AnalyzeOptions } from '../../../server/src/core';
 import { dockerfile, findingsOf, type CompactFinding } from '../../helpers/findings';
 
 const RULE = 'build-tools-in-runtime';
 const found = (line: number, text: string, subject = text): CompactFinding => ({ rule: RULE, line, text, subject });
 
 describe(RULE, () => {
-  const cases: ReadonlyArray<{ name: string; text: string; expected: CompactFinding[] }> = [
+  const cases: ReadonlyArray<{ name: string; text: string; expected: CompactFinding[]; options?: AnalyzeOptions }> = [
     {
       name: 'flags each build-only apt package, not runtime ones',
       text: dockerfile('FROM debian:bookworm-slim', 'RUN apt-get update && apt-get install -y --no-install-recommends gcc make libpq-dev curl libgomp1 && rm -rf /var/lib/apt/lists/*'),
@@ -86,11 +86,11 @@ describe(RULE, () => {
       name: 'honours extra build tools from the settings',
       text: dockerfile('FROM debian:bookworm-slim', 'RUN apt-get install -y protobuf-compiler'),
       expected: [found(2, 'protobuf-compiler')],
+      options: { extraBuildTools: ['protobuf-compiler'] },
     },
   ];
-  for (const { name, text, expected } of cases) {
+  for (const { name, text, expected, options } of cases) {
     it(name, () => {
-      const options = name.includes('extra build tools') ? { extraBuildTools: ['protobuf-compiler'] } : {};
       assert.deepStrictEqual(findingsOf(RULE, text, options), expected);
     });
   }

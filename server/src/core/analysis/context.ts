@@ -18,11 +18,19 @@ export interface CopyArgument {
   readonly end: number;
 }
 
+/** COPY/ADD sources that mean "the whole build context". */
+export const WHOLE_CONTEXT_SOURCES: ReadonlySet<string> = new Set(['.', './', '*', './*']);
+
 export interface CopyInfo {
   readonly sources: readonly CopyArgument[];
   readonly destination: CopyArgument | undefined;
   /** The `--from` value: a stage name or index, or an image. */
   readonly from: string | undefined;
+}
+
+/** The source word of a COPY or ADD from the build context that copies all of it, if any. */
+export function wholeContextSource(copy: CopyInfo): CopyArgument | undefined {
+  return copy.from === undefined ? copy.sources.find((source) => WHOLE_CONTEXT_SOURCES.has(source.value)) : undefined;
 }
 
 /** Facts about one Dockerfile that several rules share, each computed once and only when asked. */

@@ -1,9 +1,8 @@
-import type { AnalysisContext } from '../analysis/context';
+import { wholeContextSource, type AnalysisContext } from '../analysis/context';
 import { DEPENDENCY_MANIFESTS, interpretCommand, resolvePath, type CommandEffect } from '../commands';
-import { flagsOf, type DockerfileModel, type InstructionInfo, type StageInfo } from '../model';
+import { flagsOf, type InstructionInfo, type StageInfo } from '../model';
 import type { TextEdit } from '../types';
 
-const WHOLE_CONTEXT = new Set(['.', './', '*', './*']);
 // Between the copy and the install nothing may depend on the copied files.
 const HARMLESS_BETWEEN = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'USER', 'STOPSIGNAL', 'HEALTHCHECK']);
 // Ecosystems whose install needs nothing but the manifests (mvn, gradle and cargo compile too).
@@ -21,9 +20,10 @@ export interface ManifestFirstFix {
  * `COPY . .`: the install layer then stays cached until the manifests change. Only offered where
  * that is certainly safe: the next RUN installs dependencies and does nothing else.
  */
-export function manifestFirstFix(model: DockerfileModel, stage: StageInfo, effectsOf: (info: InstructionInfo) => readonly CommandEffect[]): ManifestFirstFix | undefined {
+export function manifestFirstFix(context: AnalysisContext, stage: StageInfo): ManifestFirstFix | undefined {
+  const model = context.model;
   const instructions = stage.instructions;
-  const copyIndex = instructions.findIndex((info) => (info.keyword === 'COPY' || info.keyword === 'ADD') && isWholeContextCopy(info));
+  const copyIndex = instructions.findIndex((info) => (info.keyword === 'COPY' || info.keyword === 'ADD') && isWholeContextCopy(context, info));
   if (copyIndex < 0) return undefined;
   const wholeCopy = instructions[copyIndex]!;
   let index = copyIndex + 1;
@@ -32,7 +32,7 @@ export function manifestFirstFix(model: DockerfileModel, stage: StageInfo, effec
   if (!install || install.keyword !== 'RUN') return undefined;
   const parsed = model.shellOf(install);
   if (!parsed || parsed.error || parsed.commands.length === 0) return undefined;
-  const effects = effectsOf(install);
+  const effects = context.effectsOf(install);
   const installs = effects.filter((effect): effect is Extract<CommandEffect, { kind: 'dependency-install' }> => effect.kind === 'dependency-install');
   if (installs.length === 0 || !installs.every((effect) => MANIFEST_ONLY.has(effect.ecosystem))) return undefined;
   // Every command must be the install itself (or cd/set): a build step would need the sources.
@@ -41,7 +41,7 @@ export function manifestFirstFix(model: DockerfileModel, stage: StageInfo, effec
     return name === 'cd' || name === 'set' || interpretCommand(command).some((effect) => effect.kind === 'dependency-install');
   });
   if (!onlyInstalls) return undefined;
-  const destination = copyDestination(wholeCopy);
+  const destination = context.copyOf(wholeCopy).destination?.value;
   const copiedTo = destination === undefined ? undefined : resolvePath(destination, wholeCopy.workdir ?? '/');
   if (!destination || !copiedTo) return undefined;
   // pip names its requirement files; they are found where the copy put them, relative to the RUN's directory.
@@ -76,14 +76,10 @@ export function manifestFirstFix(model: DockerfileModel, stage: StageInfo, effec
   };
 }
 
-export function manifestFirstFixFor(context: AnalysisContext, stage: StageInfo): ManifestFirstFix | undefined {
-  return manifestFirstFix(context.model, stage, (info) => context.effectsOf(info));
-}
-
-function isWholeContextCopy(info: InstructionInfo): boolean {
-  if (flagsOf(info).some((flag) => flag.getName().toLowerCase() === 'from')) return false;
-  const args = info.node.getArguments().map((arg) => arg.getValue()).filter((value) => !value.startsWith('--'));
-  return args.length === 2 && WHOLE_CONTEXT.has(args[0]!);
+/** `COPY . <dest>`: one source, the whole context. */
+function isWholeContextCopy(context: AnalysisContext, info: InstructionInfo): boolean {
+  const copy = context.copyOf(info);
+  return copy.sources.length === 1 && wholeContextSource(copy) !== undefined;
 }
 
 /** `/srv/app/requirements.txt` copied from the context into /srv/app is `requirements.txt` in the context. */
@@ -93,7 +89,3 @@ function contextPath(path: string | undefined, copiedTo: string): string | undef
   return path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
 }
 
-function copyDestination(info: InstructionInfo): string | undefined {
-  const args = info.node.getArguments().map((arg) => arg.getValue()).filter((value) => !value.startsWith('--'));
-  return args[args.length - 1];
-}

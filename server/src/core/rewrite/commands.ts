@@ -1,5 +1,5 @@
-import { basename } from '../commands/argv';
-import type { ShellArg, ShellCommand } from '../shell/parse';
+import { basename, stripWrappers } from '../commands/argv';
+import type { ShellCommand } from '../shell/parse';
 
 /** What a RUN command is, for deciding which stage it belongs to. */
 export type CommandRole = 'package-manager' | 'build' | 'setup' | 'other';
@@ -21,10 +21,7 @@ const SETUP_COMMANDS = new Set([
 ]);
 
 export function commandName(command: ShellCommand): string | undefined {
-  const argv = command.args;
-  let index = 0;
-  while (index < argv.length && ['sudo', 'env', 'exec', 'command', 'time', 'nice', 'nohup'].includes(basename(argv[index]!.value) ?? '')) index++;
-  return basename(argv[index]?.value);
+  return basename(stripWrappers(command.args)[0]?.value);
 }
 
 export function roleOf(command: ShellCommand): CommandRole {
@@ -38,8 +35,3 @@ export function roleOf(command: ShellCommand): CommandRole {
   return 'other';
 }
 
-/** The words after the command name, with their values (unknown values kept as undefined). */
-export function argsAfter(command: ShellCommand, name: string): readonly ShellArg[] {
-  const index = command.args.findIndex((arg) => basename(arg.value) === name);
-  return index < 0 ? [] : command.args.slice(index + 1);
-}

@@ -1,10 +1,10 @@
 import { AnalysisContext } from '../analysis/context';
 import { applyEdits } from '../fixes/apply';
-import { manifestFirstFixFor } from '../fixes/manifest-first';
+import { manifestFirstFix } from '../fixes/manifest-first';
 import type { DockerfileModel, StageInfo } from '../model';
 
 /** The text with the stage's dependency manifests copied before their install, when that is safe. */
 export function applyManifestFirst(model: DockerfileModel, stage: StageInfo): string {
-  const fix = manifestFirstFixFor(new AnalysisContext(model, undefined, []), stage);
+  const fix = manifestFirstFix(new AnalysisContext(model, undefined, []), stage);
   return fix ? applyEdits(model.text, fix.edits) : model.text;
 }

@@ -1,3 +1,4 @@
+import { WHOLE_CONTEXT_SOURCES } from '../analysis/context';
 import { interpretCommand, resolvePath } from '../commands';
 import { optionValues, parseOptions } from '../commands/argv';
 import { flagsOf, type DockerfileModel, type InstructionInfo, type StageInfo } from '../model';
@@ -311,7 +312,7 @@ function rustBinaryFromStart(model: DockerfileModel, stage: StageInfo, workdir: 
 
 function copiesWholeContextTo(info: InstructionInfo, workdir: string | undefined): boolean {
   const args = info.node.getArguments().map((arg) => arg.getValue()).filter((value) => !value.startsWith('--'));
-  if (args.length !== 2 || !['.', './', '*', './*'].includes(args[0]!)) return false;
+  if (args.length !== 2 || !WHOLE_CONTEXT_SOURCES.has(args[0]!)) return false;
   const destination = resolvePath(args[1], info.workdir ?? '/');
   return destination !== undefined && destination === workdir;
 }

@@ -1,12 +1,11 @@
-import type { CopyArgument } from '../analysis/context';
+import { wholeContextSource, type CopyArgument } from '../analysis/context';
 import type { CommandEffect, Ecosystem } from '../commands';
 import type { InstructionInfo } from '../model';
-import { manifestFirstFixFor } from '../fixes/manifest-first';
+import { manifestFirstFix } from '../fixes/manifest-first';
 import { lineOf, type Rule } from './rule';
 
 // Only RUNs that name a dependency installer need parsing for this rule, in any stage.
 const DEPENDENCY_COMMANDS = /\b(pip\d*(\.\d+)?|python\d*(\.\d+)?|uv|npm|yarn|pnpm|go|bundler?|mvnw?|gradlew?|cargo|composer|poetry|pipenv|dotnet)\b/;
-const WHOLE_CONTEXT = new Set(['.', './', '*', './*']);
 
 type DependencyInstall = Extract<CommandEffect, { kind: 'dependency-install' }>;
 
@@ -41,7 +40,7 @@ CMD ["node", "server.js"]
       for (const info of stage.instructions) {
         if ((info.keyword === 'COPY' || info.keyword === 'ADD') && !wholeCopy) {
           const copy = context.copyOf(info);
-          const source = copy.from === undefined ? copy.sources.find((s) => WHOLE_CONTEXT.has(s.value)) : undefined;
+          const source = wholeContextSource(copy);
           if (source) wholeCopy = { info, source };
           continue;
         }
@@ -54,7 +53,7 @@ CMD ["node", "server.js"]
           }
           if (installedBeforeCopy.has(effect.ecosystem) || reported.has(effect.ecosystem)) continue;
           reported.add(effect.ecosystem);
-          const fix = manifestFirstFixFor(context, stage);
+          const fix = manifestFirstFix(context, stage);
           const fixes = fix && fix.wholeCopy === wholeCopy.info ? [{ kind: 'edits' as const, title: `Copy ${fix.manifests.join(', ')} before the install`, edits: fix.edits }] : [];
           yield { ...matchFor(context, wholeCopy, effect), fixes };
         }

@@ -7,11 +7,26 @@ import { compareRanges } from './text';
 import type { AnalyzeOptions, Finding, RelatedInformation, Severity } from './types';
 
 export interface AnalysisHooks {
-  /** Called when a rule throws: the other rules still run and the caller can log the bug. */
+  /**
+   * Called when a rule throws: the other rules still run and the caller reports the bug (the
+   * language server logs it). Without this hook a failing rule throws a RuleFailure instead, so a
+   * bug in a rule is never mistaken for "no findings".
+   */
   readonly onRuleError?: (ruleId: string, error: unknown) => void;
 }
 
-/** Findings for one Dockerfile's text. Never throws: a rule that fails is skipped and reported. */
+/** A rule threw: a bug in the analysis, never a property of the Dockerfile. */
+export class RuleFailure extends Error {
+  constructor(
+    readonly ruleId: string,
+    readonly cause: unknown,
+  ) {
+    super(`the rule ${ruleId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'RuleFailure';
+  }
+}
+
+/** Findings for one Dockerfile's text. Throws only for a failing rule (see AnalysisHooks.onRuleError). */
 export function analyze(text: string, options: AnalyzeOptions = {}, hooks: AnalysisHooks = {}): Finding[] {
   shellParser(); // fails fast, whatever the text, when initialize() was not awaited
   return analyzeModel(new DockerfileModel(text), options, hooks);
@@ -30,7 +45,8 @@ export function analyzeModel(model: DockerfileModel, options: AnalyzeOptions = {
         findings.push(toFinding(rule, severity, match, context));
       }
     } catch (error) {
-      hooks.onRuleError?.(rule.id, error);
+      if (!hooks.onRuleError) throw new RuleFailure(rule.id, error);
+      hooks.onRuleError(rule.id, error);
     }
   }
   return findings.sort((a, b) => compareRanges(a.range, b.range) || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
@@ -41,7 +57,7 @@ function toFinding(rule: Rule, severity: Severity, match: RuleMatch, context: An
   const related: RelatedInformation[] = (match.related ?? []).map((r) => ({ range: model.rangeOf(r.start, r.end), message: r.message }));
   const target = context.target;
   if (rule.scope === 'runtime' && target) {
-    const line = model.lines.positionAt(target.fromStart).line + 1;
+    const line = model.lineNumberAt(target.fromStart);
     related.push({ range: model.rangeOf(target.fromStart, target.fromEnd), message: `The runtime image is the stage that starts here (line ${line})` });
   }
   return {

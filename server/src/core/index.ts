@@ -2,7 +2,7 @@
  * The analysis core: text in, data out. No editor, no language server, no Docker here; the language
  * server, the CLI and the tests all call these same functions, after one `await initialize()`.
  */
-export { analyze, analyzeModel, type AnalysisHooks } from './analyze';
+export { analyze, analyzeModel, RuleFailure, type AnalysisHooks } from './analyze';
 export { initialize } from './shell/tree-sitter';
 export { clearShellCache } from './shell/parse';
 export { DockerfileModel } from './model';

@@ -1,6 +1,7 @@
-import { DockerfileParser, type Argument, type Dockerfile, type Flag, type Instruction, type From, type Arg, type Env, type JSONInstruction, type Run } from 'dockerfile-ast';
+import { DockerfileParser, type Dockerfile, type Instruction, type From, type Arg, type Env, type JSONInstruction, type Run } from 'dockerfile-ast';
+import { instructionWords, leadingFlags, type InstructionFlag, type InstructionWord } from './instruction-words';
 import { LineIndex, type Range } from './text';
-import { VariableScope, expandDockerfileWord } from './variables';
+import { VariableScope, expandDockerfileWord, type Expansion } from './variables';
 import { parseImageReference, type ImageReference } from './knowledge/images';
 import { ShellSource } from './shell/source-map';
 import { parseShell, normalizePath, type ParsedShell } from './shell/parse';
@@ -12,7 +13,7 @@ export interface StageInfo {
   readonly from: From;
   readonly fromStart: number;
   readonly fromEnd: number;
-  /** The image reference as written and with ARG defaults expanded. */
+  /** The image reference with ARG defaults expanded; a variable without a default stays as written. */
   readonly imageText: string;
   readonly image: ImageReference;
   readonly imageStart: number;
@@ -48,19 +49,31 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const SUPPRESSION = /^multistage-ignore=([\w,\s-]+)$/;
 const POSIX_SHELLS = /(^|\/)(sh|bash|dash|ash|zsh|ksh)$/;
 
+// Docker ends a line only at \n (or \r\n): a lone \r is part of the line. dockerfile-ast and LSP
+// clients also end lines there, so the parser reads a copy with each lone \r replaced by this
+// character (same length, same offsets) and splits instructions where Docker does.
+const LONE_CR = /\r(?!\n)/g;
+const LONE_CR_STAND_IN = '\uE000';
+
 /** One parsed Dockerfile: stages, scopes and lazily parsed RUN commands. Built once per text. */
 export class DockerfileModel {
+  /** Lines as the editor counts them: every position a client sees is in these. */
   readonly lines: LineIndex;
+  /** Lines as Docker (and so the parsed AST) counts them; the same object when there is no lone \r. */
+  private readonly parsedLines: LineIndex;
   readonly ast: Dockerfile;
   readonly escapeChar: string;
   readonly globalScope: VariableScope;
   readonly stages: readonly StageInfo[];
   readonly instructions: readonly InstructionInfo[];
   private readonly shellCache = new Map<InstructionInfo, ParsedShell | undefined>();
+  private readonly wordsCache = new Map<number, InstructionWords>();
 
   constructor(readonly text: string) {
     this.lines = new LineIndex(text);
-    this.ast = DockerfileParser.parse(text);
+    const parsedText = text.includes('\r') ? text.replace(LONE_CR, LONE_CR_STAND_IN) : text;
+    this.parsedLines = parsedText === text ? this.lines : new LineIndex(parsedText);
+    this.ast = DockerfileParser.parse(parsedText);
     this.escapeChar = this.ast.getEscapeCharacter();
     this.globalScope = VariableScope.of(
       this.ast.getInitialARGs().flatMap((arg) => {
@@ -78,8 +91,18 @@ export class DockerfileModel {
     return this.lines.rangeOf(start, end);
   }
 
+  /** 1-based line number of an offset as the editor shows it, for messages. */
+  lineNumberAt(offset: number): number {
+    return this.lines.positionAt(offset).line + 1;
+  }
+
+  /** Document offsets of a range dockerfile-ast reported. */
   offsetOf(range: Range): { start: number; end: number } {
-    return { start: this.lines.offsetAt(range.start), end: this.lines.offsetAt(range.end) };
+    return { start: this.parsedLines.offsetAt(range.start), end: this.parsedLines.offsetAt(range.end) };
+  }
+
+  private offsetAtParsed(position: Range['start']): number {
+    return this.parsedLines.offsetAt(position);
   }
 
   /** The stage with this name or index, or undefined. */
@@ -116,12 +139,31 @@ export class DockerfileModel {
     return this.text.slice(info.start, info.end);
   }
 
+  /**
+   * The words of an instruction (or a stage's FROM) after its keyword: leading `--flags`, then the
+   * rest, with document offsets; tokenized once per instruction.
+   */
+  wordsOf(info: { readonly start: number; readonly end: number } | StageInfo): InstructionWords {
+    const [start, end] = 'fromStart' in info ? [info.fromStart, info.fromEnd] : [info.start, info.end];
+    let words = this.wordsCache.get(start);
+    if (!words) {
+      const all = instructionWords(this.text, start, end, this.escapeChar);
+      const { flags, rest } = leadingFlags(all);
+      words = { flags, words: all.slice(rest), keywordEnd: keywordEnd(this.text, start, end) };
+      this.wordsCache.set(start, words);
+    }
+    return words;
+  }
+
+  /** The `--name=value` flags of an instruction (COPY --from, RUN --mount, FROM --platform). */
+  flagsOf(info: { readonly start: number; readonly end: number } | StageInfo): readonly InstructionFlag[] {
+    return this.wordsOf(info).flags;
+  }
+
   /** Where a RUN's command starts: after the keyword and any --mount/--network flags. */
-  private runArgumentsStart(run: JSONInstruction): number {
-    // Flags are tokenized once when dockerfile-ast builds the instruction; getArgumentsRange() would tokenize again.
-    const flags = run.getFlags();
-    const last = flags[flags.length - 1];
-    return this.lines.offsetAt(last ? last.getRange().end : run.getInstructionRange().end);
+  private runArgumentsStart(info: InstructionInfo): number {
+    const { flags, keywordEnd } = this.wordsOf(info);
+    return flags.length > 0 ? flags[flags.length - 1]!.end : keywordEnd;
   }
 
   private parseRun(info: InstructionInfo): ParsedShell | undefined {
@@ -130,9 +172,9 @@ export class DockerfileModel {
     const run = info.node as Run;
     const jsonStrings = run.getJSONStrings();
     if (jsonStrings.length > 0) return this.parseExecForm(info, run);
-    const start = this.runArgumentsStart(run);
+    const start = this.runArgumentsStart(info);
     // getHeredocs() re-tokenizes the instruction: ask only when a heredoc is possible.
-    const heredocs = this.text.lastIndexOf('<<', info.end) >= start ? run.getHeredocs() : [];
+    const heredocs = this.text.slice(start, info.end).includes('<<') ? run.getHeredocs() : [];
     if (heredocs.length > 0) {
       const firstLineEnd = this.text.indexOf('\n', start);
       const firstLine = this.text.slice(start, firstLineEnd < 0 ? info.end : firstLineEnd).trim();
@@ -140,8 +182,8 @@ export class DockerfileModel {
       // `RUN <<EOF` alone runs the heredoc's body as the script; otherwise the shell gets it all.
       if (/^<<-?["']?\w+["']?$/.test(firstLine)) {
         if (!content) return { commands: [] };
-        const bodyStart = this.lines.offsetAt(content.start);
-        const bodyEnd = this.lines.offsetAt(content.end);
+        const bodyStart = this.offsetAtParsed(content.start);
+        const bodyEnd = this.offsetAtParsed(content.end);
         const body = this.text.slice(bodyStart, bodyEnd);
         if (/^#!(?!.*\b(sh|bash|dash|ash)\b)/.test(body)) return undefined;
         return parseShell(ShellSource.verbatim(body, bodyStart), lookup, info.workdir);
@@ -194,14 +236,15 @@ export class DockerfileModel {
     for (const node of this.ast.getInstructions()) {
       const keyword = node.getKeyword();
       const range = node.getRange();
-      const start = this.lines.offsetAt(range.start);
-      const end = this.lines.offsetAt(range.end);
+      const start = this.offsetAtParsed(range.start);
+      const end = this.offsetAtParsed(range.end);
       if (keyword === 'FROM') {
         const from = node as From;
-        const { image: imageArgument, stageName } = fromArguments(from);
-        const imageText = imageArgument?.getValue() ?? '';
-        const imageRange = imageArgument?.getRange();
-        const expanded = expandDockerfileWord(imageText, globalLookup, this.escapeChar).value;
+        const fromWords = this.wordsOf({ start, end }).words;
+        const imageArgument = fromWords[0];
+        const stageName = fromWords[1]?.value.toUpperCase() === 'AS' ? fromWords[2]?.value : undefined;
+        const imageText = imageArgument?.value ?? '';
+        const expanded = expandDockerfileWord(imageText, globalLookup, this.escapeChar, true).value;
         const parent = stages.find((stage) => stage.name !== undefined && stage.name === expanded.toLowerCase());
         const list: InstructionInfo[] = [];
         const stage: Mutable<StageInfo> = {
@@ -212,8 +255,8 @@ export class DockerfileModel {
           fromEnd: end,
           imageText: expanded,
           image: parseImageReference(expanded),
-          imageStart: imageRange ? this.lines.offsetAt(imageRange.start) : start,
-          imageEnd: imageRange ? this.lines.offsetAt(imageRange.end) : end,
+          imageStart: imageArgument?.start ?? start,
+          imageEnd: imageArgument?.end ?? end,
           parent,
           instructions: list,
           suppressed: suppressions.get(range.start.line - 1) ?? noSuppression,
@@ -237,13 +280,13 @@ export class DockerfileModel {
         if (property) {
           const name = property.getName();
           const raw = property.getValue();
-          const value = raw === null ? this.globalScope.get(name) : expandDockerfileWord(raw, (n) => scope.get(n), this.escapeChar).value;
+          const value = raw === null ? this.globalScope.get(name) : knownValue(expandDockerfileWord(raw, (n) => scope.get(n), this.escapeChar));
           scope = scope.with(name, value);
         }
       } else if (keyword === 'ENV') {
         for (const property of (node as Env).getProperties()) {
           const raw = property.getValue() ?? '';
-          const value = expandDockerfileWord(raw, (n) => scope.get(n), this.escapeChar).value;
+          const value = knownValue(expandDockerfileWord(raw, (n) => scope.get(n), this.escapeChar));
           scope = scope.with(property.getName(), value);
           environment = environment.with(property.getName(), value);
         }
@@ -276,6 +319,11 @@ export class DockerfileModel {
   }
 }
 
+/** A value too long to be real is unknown, so it is never pasted into findings or a rewrite. */
+function knownValue(expansion: Expansion): string | undefined {
+  return expansion.overflow ? undefined : expansion.value;
+}
+
 /** The value of a JSON string literal as written (dockerfile-ast's getJSONValue drops spaces). */
 function jsonStringValue(literal: string): string | undefined {
   try {
@@ -286,18 +334,16 @@ function jsonStringValue(literal: string): string | undefined {
   }
 }
 
-/** The image and `AS name` of a FROM, from one tokenization (each dockerfile-ast getter re-tokenizes). */
-function fromArguments(from: From): { image: Argument | undefined; stageName: string | undefined } {
-  const args = from.getArguments();
-  let index = 0;
-  while (index < args.length && args[index]!.getValue().startsWith('--')) index++;
-  const image = args[index];
-  const stageName = args[index + 1]?.getValue().toUpperCase() === 'AS' ? args[index + 2]?.getValue() : undefined;
-  return { image, stageName };
+export interface InstructionWords {
+  readonly flags: readonly InstructionFlag[];
+  /** The words after the flags. */
+  readonly words: readonly InstructionWord[];
+  /** Where the keyword ends. */
+  readonly keywordEnd: number;
 }
 
-/** The `--name=value` flags of an instruction (COPY --from, RUN --mount, FROM --platform). */
-export function flagsOf(info: { readonly node: Instruction }): Flag[] {
-  const node = info.node as Instruction & { getFlags?: () => Flag[] };
-  return node.getFlags?.() ?? [];
+function keywordEnd(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && !/[ \t\r\n]/.test(text[i]!)) i++;
+  return i;
 }

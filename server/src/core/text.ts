@@ -9,13 +9,17 @@ export interface Range {
   readonly end: Position;
 }
 
-/** Converts between string offsets and positions of one text; built once per analysis. */
+/**
+ * Converts between string offsets and positions of one text; built once per analysis. Lines end
+ * as LSP clients end them: at `\n`, `\r\n` and a lone `\r`.
+ */
 export class LineIndex {
   private readonly lineStarts: number[] = [0];
 
   constructor(readonly text: string) {
     for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10 /* \n */) this.lineStarts.push(i + 1);
+      const code = text.charCodeAt(i);
+      if (code === 10 /* \n */ || (code === 13 /* \r */ && text.charCodeAt(i + 1) !== 10)) this.lineStarts.push(i + 1);
     }
   }
 
@@ -33,8 +37,15 @@ export class LineIndex {
     if (position.line >= this.lineStarts.length) return this.text.length;
     if (position.line < 0) return 0;
     const start = this.lineStarts[position.line]!;
-    const next = position.line + 1 < this.lineStarts.length ? this.lineStarts[position.line + 1]! : this.text.length + 1;
-    return Math.min(start + Math.max(0, position.character), next - 1, this.text.length);
+    const lineEnd = position.line + 1 < this.lineStarts.length ? this.contentEnd(position.line) : this.text.length;
+    return Math.min(start + Math.max(0, position.character), lineEnd);
+  }
+
+  /** Where a line's text ends, before its line break (`\n`, `\r\n` or `\r`). */
+  private contentEnd(line: number): number {
+    const next = this.lineStarts[line + 1]!;
+    if (this.text.charCodeAt(next - 1) === 10 && this.text.charCodeAt(next - 2) === 13 && next - 2 >= this.lineStarts[line]!) return next - 2;
+    return next - 1;
   }
 
   rangeOf(startOffset: number, endOffset: number): Range {
@@ -43,8 +54,8 @@ export class LineIndex {
 
   lineText(line: number): string {
     const start = this.lineStarts[line] ?? this.text.length;
-    const next = this.lineStarts[line + 1] ?? this.text.length + 1;
-    return this.text.slice(start, next - 1).replace(/\r$/, '');
+    const end = line + 1 < this.lineStarts.length ? this.contentEnd(line) : this.text.length;
+    return this.text.slice(start, end);
   }
 
   lineStart(line: number): number {

@@ -102,12 +102,11 @@ export class AnalysisContext {
 
   private readCopy(info: InstructionInfo): CopyInfo {
     const node = info.node as Copy & JSONInstruction;
-    const from = node.getFlags().find((flag) => flag.getName().toLowerCase() === 'from')?.getValue() ?? undefined;
+    const { flags, words: plain } = this.model.wordsOf(info);
+    const from = flags.find((flag) => flag.name.toLowerCase() === 'from')?.value;
     const json = node.getJSONStrings();
-    const words: CopyArgument[] =
-      json.length > 0
-        ? json.map((s) => ({ value: s.getJSONValue(), ...this.model.offsetOf(s.getRange()) }))
-        : node.getArguments().map((a) => ({ value: a.getValue(), ...this.model.offsetOf(a.getRange()) }));
+    // Flags are not sources: `COPY --chown=app . .` copies the whole context too.
+    const words: readonly CopyArgument[] = json.length > 0 ? json.map((s) => ({ value: s.getJSONValue(), ...this.model.offsetOf(s.getRange()) })) : plain;
     if (words.length < 2) return { sources: words, destination: undefined, from };
     return { sources: words.slice(0, -1), destination: words[words.length - 1], from };
   }

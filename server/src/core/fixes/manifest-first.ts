@@ -1,6 +1,6 @@
 import { wholeContextSource, type AnalysisContext } from '../analysis/context';
 import { DEPENDENCY_MANIFESTS, interpretCommand, resolvePath, type CommandEffect } from '../commands';
-import { flagsOf, type InstructionInfo, type StageInfo } from '../model';
+import type { InstructionInfo, StageInfo } from '../model';
 import type { TextEdit } from '../types';
 
 // Between the copy and the install nothing may depend on the copied files.
@@ -54,7 +54,7 @@ export function manifestFirstFix(context: AnalysisContext, stage: StageInfo): Ma
     }
   }
   const copyText = model.text.slice(wholeCopy.start, wholeCopy.end);
-  const flags = flagsOf(wholeCopy).map((flag) => model.text.slice(model.offsetOf(flag.getRange()).start, model.offsetOf(flag.getRange()).end));
+  const flags = model.flagsOf(wholeCopy).map((flag) => model.text.slice(flag.start, flag.end));
   const base = destination === '.' || destination === './' ? './' : destination.endsWith('/') ? destination : `${destination}/`;
   // COPY puts a file under its base name: a manifest in a sub-folder is copied into that sub-folder.
   const byFolder = new Map<string, string[]>();

@@ -1,6 +1,6 @@
 import { analyzeModel } from '../analyze';
 import { findToolchainImage, parseImageReference, runtimeBaseFor } from '../knowledge/images';
-import { DockerfileModel, type InstructionInfo, type StageInfo, flagsOf } from '../model';
+import { DockerfileModel, type InstructionInfo, type StageInfo } from '../model';
 import { shellParser } from '../shell/tree-sitter';
 import { applyManifestFirst } from './manifest-first';
 import { planSplit, type Plan } from './plan';
@@ -75,8 +75,8 @@ export function rewrite(text: string, options: RewriteOptions = {}): RewriteResu
   const planned = planSplit(model, stage, start, extraBuildTools, toolchain !== undefined, parseImageReference(runtimeImage));
   if (!planned.ok) return { ok: false, kind: 'unsupported', reason: planned.reason };
   const plan = planned.plan;
-  const builderName = freeStageName(model, 'builder');
   const runtimeBase = parametrize(model, stage, runtimeImage);
+  const builderName = freeStageName(model, 'builder', [runtimeBase]);
   const output = render(model, plan, builderName, runtimeBase);
 
   const installs = [...plan.runtimeInstalls.values()].filter((install): install is RuntimeInstall => install !== undefined);
@@ -102,15 +102,26 @@ function onlySplitRules(): Record<string, 'off' | 'warning'> {
   return severities;
 }
 
-function freeStageName(model: DockerfileModel, wanted: string): string {
-  const taken = new Set(model.stages.map((stage) => stage.name));
+/**
+ * A stage name no FROM or COPY --from of the file (nor the new runtime base) already uses: Docker
+ * reads `FROM builder` as the stage once a stage is named `builder`, even when an image was meant.
+ */
+function freeStageName(model: DockerfileModel, wanted: string, images: readonly string[]): string {
+  const taken = new Set<string | undefined>(model.stages.map((stage) => stage.name));
+  for (const stage of model.stages) taken.add(stage.imageText.toLowerCase());
+  for (const info of model.instructions) {
+    if (info.keyword !== 'COPY' && info.keyword !== 'ADD') continue;
+    const from = model.flagsOf(info).find((flag) => flag.name.toLowerCase() === 'from')?.value;
+    if (from) taken.add(from.toLowerCase());
+  }
+  for (const image of images) taken.add(image.toLowerCase());
   if (!taken.has(wanted)) return wanted;
   for (let n = 2; ; n++) if (!taken.has(`${wanted}-${n}`)) return `${wanted}-${n}`;
 }
 
 /** Keeps an ARG-parametrised tag parametrised: `python:${PY}` -> `python:${PY}-slim`. */
 function parametrize(model: DockerfileModel, stage: StageInfo, runtimeImage: string): string {
-  const raw = stage.from.getImage() ?? '';
+  const raw = model.wordsOf(stage).words[0]?.value ?? '';
   let result = runtimeImage;
   // A reference that is the whole image (`FROM ${BASE}`) cannot be kept: the new base differs.
   if (/^\$/.test(raw)) return result;
@@ -157,7 +168,7 @@ function render(model: DockerfileModel, plan: Plan, builderName: string, runtime
   const fromBody = text.slice(fromStart, fromEnd);
   const alias = stage.name !== undefined ? /\s(AS|as|As|aS)\s+(\S+)\s*$/.exec(fromBody)?.[2] : undefined;
   const builderFrom = alias ? fromBody.replace(/(\s(?:AS|as|As|aS)\s+)\S+(\s*)$/, `$1${builderName}$2`) : `${fromBody.replace(/\s+$/, '')} AS ${builderName}`;
-  const flags = stage.from.getFlags().map((flag) => text.slice(model.offsetOf(flag.getRange()).start, model.offsetOf(flag.getRange()).end));
+  const flags = model.flagsOf(stage).map((flag) => text.slice(flag.start, flag.end));
   const runtimeFrom = `FROM ${[...flags, runtimeBase].join(' ')}${alias ? ` AS ${alias}` : ''}`;
 
   if (plan.lastBuild < 0) {
@@ -180,7 +191,7 @@ function render(model: DockerfileModel, plan: Plan, builderName: string, runtime
     const merged = extraPackages.length > 0 && install.family === 'apt' ? { ...install, packages: [...new Set([...install.packages, ...extraPackages.splice(0)])] } : install;
     return renderInstall(merged, escape, newline);
   };
-  const copies = plan.artefacts.map(([from, to]) => copyLine(from, to, builderName, chownFor(plan)));
+  const copies = plan.artefacts.map(([from, to]) => copyLine(from, to, builderName, chownFor(model, plan)));
   let runtimeBody = '';
   const emit = (trivia: string, body: string) => (runtimeBody += trivia + body);
   const emitLine = (line: string) => (runtimeBody += newline + line);
@@ -235,9 +246,9 @@ function leadingTriviaStart(text: string, start: number): number {
   }
 }
 
-function chownFor(plan: Plan): string | undefined {
+function chownFor(model: DockerfileModel, plan: Plan): string | undefined {
   const copy = plan.stage.instructions.find((_, index) => plan.kinds[index] === 'copy-context' && index <= plan.lastBuild);
-  return (copy ? flagsOf(copy) : []).find((flag) => flag.getName().toLowerCase() === 'chown')?.getValue() ?? undefined;
+  return (copy ? model.flagsOf(copy) : []).find((flag) => flag.name.toLowerCase() === 'chown')?.value;
 }
 
 function copyLine(from: string, to: string, builder: string, chown: string | undefined): string {

@@ -1,7 +1,7 @@
 import { WHOLE_CONTEXT_SOURCES } from '../analysis/context';
 import { interpretCommand, resolvePath } from '../commands';
 import { optionValues, parseOptions } from '../commands/argv';
-import { flagsOf, type DockerfileModel, type InstructionInfo, type StageInfo } from '../model';
+import type { DockerfileModel, InstructionInfo, StageInfo } from '../model';
 import type { ImageReference } from '../knowledge/images';
 import { normalizePath, type ShellCommand } from '../shell/parse';
 import { expandDockerfileWord } from '../variables';
@@ -132,7 +132,7 @@ export function planSplit(model: DockerfileModel, stage: StageInfo, start: Start
   }
 
   // Outputs the builder's commands name explicitly.
-  const outputs = explicitOutputs(stage, lastBuild, commandsOf, ecosystem);
+  const outputs = explicitOutputs(model, stage, lastBuild, commandsOf, ecosystem);
   const cargoInstall = builderCommands.find((command) => commandName(command) === 'cargo' && command.args[1]?.value === 'install');
   if (cargoInstall) {
     // cargo install puts binaries beside rustup's cargo and rustc proxies: copy only the one the CMD runs.
@@ -149,7 +149,7 @@ export function planSplit(model: DockerfileModel, stage: StageInfo, start: Start
   const contextCopied = stage.instructions.slice(0, lastBuild + 1).some((_, index) => kinds[index] === 'copy-context');
   // Python and Ruby builds land in the virtualenv or the bundle; when the whole context is copied
   // again after the build, the builder's working directory (only manifests) adds nothing.
-  const recopied = (ecosystem === 'python' || ecosystem === 'ruby') && stage.instructions.some((info, index) => index > lastBuild && kinds[index] === 'copy-context' && copiesWholeContextTo(info, workdir));
+  const recopied = (ecosystem === 'python' || ecosystem === 'ruby') && stage.instructions.some((info, index) => index > lastBuild && kinds[index] === 'copy-context' && copiesWholeContextTo(model, info, workdir));
   // A jar or binary built from a compiling CMD is the whole application; Go keeps its assets around it.
   // Rust's target/ folder is large and only the binaries matter.
   const artefactOnly = (start.kind === 'compiles-at-start' && ecosystem !== 'go') || (ecosystem === 'rust' && (outputs.length > 0 || cargoInstall !== undefined));
@@ -178,12 +178,12 @@ export function planSplit(model: DockerfileModel, stage: StageInfo, start: Start
 }
 
 function classify(model: DockerfileModel, info: InstructionInfo, commandsOf: Map<InstructionInfo, readonly ShellCommand[]>): InstructionKind | { ok: false; reason: string } {
-  const line = model.lines.positionAt(info.start).line + 1;
+  const line = model.lineNumberAt(info.start);
   if (CONTEXT.has(info.keyword)) return 'context';
   if (METADATA.has(info.keyword)) return 'metadata';
   if (info.keyword === 'ONBUILD') return { ok: false, reason: `line ${line} has ONBUILD, which belongs to base images` };
   if (info.keyword === 'COPY' || info.keyword === 'ADD') {
-    return flagsOf(info).some((flag) => flag.getName().toLowerCase() === 'from') ? 'copy-from' : 'copy-context';
+    return model.flagsOf(info).some((flag) => flag.name.toLowerCase() === 'from') ? 'copy-from' : 'copy-context';
   }
   if (info.keyword !== 'RUN') return 'other';
   const parsed = model.shellOf(info);
@@ -236,13 +236,13 @@ function needsCgo(installs: ReadonlyMap<InstructionInfo, RuntimeInstall | undefi
 }
 
 /** Files and folders build commands write outside the working directory. */
-function explicitOutputs(stage: StageInfo, lastBuild: number, commandsOf: ReadonlyMap<InstructionInfo, readonly ShellCommand[]>, ecosystem: Ecosystem): string[] {
+function explicitOutputs(model: DockerfileModel, stage: StageInfo, lastBuild: number, commandsOf: ReadonlyMap<InstructionInfo, readonly ShellCommand[]>, ecosystem: Ecosystem): string[] {
   const outputs: string[] = [];
   for (const [index, info] of stage.instructions.entries()) {
     if (index > lastBuild) break;
     const scope = (name: string) => info.scope.get(name);
     if (info.keyword === 'COPY' || info.keyword === 'ADD') {
-      const args = info.node.getArguments().map((arg) => arg.getValue()).filter((value) => !value.startsWith('--'));
+      const args = model.wordsOf(info).words.map((word) => word.value);
       const destination = args[args.length - 1];
       const expanded = destination === undefined ? undefined : expandDockerfileWord(destination, scope).value;
       const path = expanded?.startsWith('/') ? normalizePath(expanded) : undefined;
@@ -310,8 +310,8 @@ function rustBinaryFromStart(model: DockerfileModel, stage: StageInfo, workdir: 
   return resolvePath(match[1], workdir ?? '/');
 }
 
-function copiesWholeContextTo(info: InstructionInfo, workdir: string | undefined): boolean {
-  const args = info.node.getArguments().map((arg) => arg.getValue()).filter((value) => !value.startsWith('--'));
+function copiesWholeContextTo(model: DockerfileModel, info: InstructionInfo, workdir: string | undefined): boolean {
+  const args = model.wordsOf(info).words.map((word) => word.value);
   if (args.length !== 2 || !WHOLE_CONTEXT_SOURCES.has(args[0]!)) return false;
   const destination = resolvePath(args[1], info.workdir ?? '/');
   return destination !== undefined && destination === workdir;

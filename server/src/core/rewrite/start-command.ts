@@ -119,7 +119,7 @@ function startWords(model: DockerfileModel, stage: StageInfo): StartWords | unde
     if (words.length >= 3 && SHELLS.has(basename(words[0]) ?? '') && words[1] === '-c') return { instruction, words: words[2]!.trim().split(/\s+/), execForm: true };
     return { instruction, words, execForm: true };
   }
-  const words = instruction.node.getArguments().map((arg) => arg.getValue());
+  const words = model.wordsOf(instruction).words.map((word) => word.value);
   return words.length > 0 ? { instruction, words, execForm: false } : undefined;
 }
 

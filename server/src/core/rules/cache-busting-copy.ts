@@ -1,11 +1,16 @@
-import { wholeContextSource, type CopyArgument } from '../analysis/context';
+import { wholeContextSource, type AnalysisContext, type CopyArgument } from '../analysis/context';
 import type { CommandEffect, Ecosystem } from '../commands';
 import type { InstructionInfo } from '../model';
 import { manifestFirstFix } from '../fixes/manifest-first';
 import { lineOf, type Rule } from './rule';
 
-// Only RUNs that name a dependency installer need parsing for this rule, in any stage.
-const DEPENDENCY_COMMANDS = /\b(pip\d*(\.\d+)?|python\d*(\.\d+)?|uv|npm|yarn|pnpm|go|bundler?|mvnw?|gradlew?|cargo|composer|poetry|pipenv|dotnet)\b/;
+// Only RUNs that may install dependencies need parsing for this rule, in any stage: an installer
+// followed by its install verb somewhere after it, or a variable that might spell either.
+const DEPENDENCY_COMMANDS =
+  /\$|\b(pip\d*(\.\d+)?|python\d*(\.\d+)?|uv|composer|poetry)\b[\s\S]*?\binstall\b|\bnpm\b[\s\S]*?\b(ci|install|i)\b|\bpnpm\b[\s\S]*?\b(install|i)\b|\bgo\b[\s\S]*?\bdownload\b|\bcargo\b[\s\S]*?\b(build|fetch|install)\b|\bpipenv\b[\s\S]*?\b(install|sync)\b|\bdotnet\b[\s\S]*?\brestore\b|\b(yarn|bundler?|mvnw?|gradlew?)\b/;
+
+// A cheap pre-filter on the instruction's text for a source that is the whole context (`.`, `./`, `*`).
+const WHOLE_CONTEXT_TEXT = /\s(\.\/?|\*|\.\/\*)\s|"(\.\/?|\*|\.\/\*)"\s*,/;
 
 type DependencyInstall = Extract<CommandEffect, { kind: 'dependency-install' }>;
 
@@ -34,33 +39,34 @@ CMD ["node", "server.js"]
   },
   *check(context) {
     for (const stage of context.model.stages) {
-      let wholeCopy: { info: InstructionInfo; source: CopyArgument } | undefined;
-      const installedBeforeCopy = new Set<Ecosystem>();
+      // Most stages copy no whole context: skip them before parsing any of their RUNs.
+      if (!stage.instructions.some((info) => (info.keyword === 'COPY' || info.keyword === 'ADD') && WHOLE_CONTEXT_TEXT.test(context.model.argumentsText(info)))) continue;
+      const copyIndex = stage.instructions.findIndex((info) => (info.keyword === 'COPY' || info.keyword === 'ADD') && wholeContextSource(context.copyOf(info)) !== undefined);
+      if (copyIndex < 0) continue;
+      const wholeCopy = { info: stage.instructions[copyIndex]!, source: wholeContextSource(context.copyOf(stage.instructions[copyIndex]!))! };
+      // The installs after the copy first: only when there is one do the RUNs before it need reading.
+      const after = dependencyInstalls(context, stage.instructions.slice(copyIndex + 1));
+      if (after.length === 0) continue;
+      const installedBeforeCopy = new Set(dependencyInstalls(context, stage.instructions.slice(0, copyIndex)).map((install) => install.ecosystem));
       const reported = new Set<Ecosystem>();
-      for (const info of stage.instructions) {
-        if ((info.keyword === 'COPY' || info.keyword === 'ADD') && !wholeCopy) {
-          const copy = context.copyOf(info);
-          const source = wholeContextSource(copy);
-          if (source) wholeCopy = { info, source };
-          continue;
-        }
-        if (info.keyword !== 'RUN' || !DEPENDENCY_COMMANDS.test(context.model.argumentsText(info))) continue;
-        for (const effect of context.effectsOf(info)) {
-          if (effect.kind !== 'dependency-install') continue;
-          if (!wholeCopy) {
-            installedBeforeCopy.add(effect.ecosystem);
-            continue;
-          }
-          if (installedBeforeCopy.has(effect.ecosystem) || reported.has(effect.ecosystem)) continue;
-          reported.add(effect.ecosystem);
-          const fix = manifestFirstFix(context, stage);
-          const fixes = fix && fix.wholeCopy === wholeCopy.info ? [{ kind: 'edits' as const, title: `Copy ${fix.manifests.join(', ')} before the install`, edits: fix.edits }] : [];
-          yield { ...matchFor(context, wholeCopy, effect), fixes };
-        }
+      for (const install of after) {
+        if (installedBeforeCopy.has(install.ecosystem) || reported.has(install.ecosystem)) continue;
+        reported.add(install.ecosystem);
+        const fix = manifestFirstFix(context, stage);
+        const fixes = fix && fix.wholeCopy === wholeCopy.info ? [{ kind: 'edits' as const, title: `Copy ${fix.manifests.join(', ')} before the install`, edits: fix.edits }] : [];
+        yield { ...matchFor(context, wholeCopy, install), fixes };
       }
     }
   },
 };
+
+function dependencyInstalls(context: AnalysisContext, instructions: readonly InstructionInfo[]): DependencyInstall[] {
+  return instructions.flatMap((info) =>
+    info.keyword === 'RUN' && DEPENDENCY_COMMANDS.test(context.model.argumentsText(info))
+      ? context.effectsOf(info).filter((effect): effect is DependencyInstall => effect.kind === 'dependency-install')
+      : [],
+  );
+}
 
 function matchFor(context: Parameters<Rule['check']>[0], wholeCopy: { info: InstructionInfo; source: CopyArgument }, install: DependencyInstall) {
   const command = install.command.text.length > 40 ? `${install.command.text.slice(0, 37)}...` : install.command.text;

@@ -36,7 +36,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \\
         if (effect.kind !== 'package-install' || effect.noRecommends || !(effect.family in FLAG)) continue;
         if (configuredOff) continue;
         // Installs that the same RUN purges again (build dependencies) leave no recommends behind.
-        const installed = records.filter((record) => record.installedBy === info && effect.packages.some((pkg) => pkg.arg === record.installArg));
+        const args = new Set(effect.packages.map((pkg) => pkg.arg));
+        const installed = records.filter((record) => record.installedBy === info && args.has(record.installArg));
         if (installed.length > 0 && installed.every((record) => record.removal?.by === info && !record.dependenciesLeft)) continue;
         const verb = context.model.text.slice(effect.command.start, effect.verbEnd);
         yield {

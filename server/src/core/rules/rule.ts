@@ -35,5 +35,5 @@ export function formatSize(kib: number): string {
 }
 
 export function lineOf(context: AnalysisContext, offset: number): number {
-  return context.model.lines.positionAt(offset).line + 1;
+  return context.model.lineNumberAt(offset);
 }

@@ -24,22 +24,23 @@ export class ShellSource {
 
   /** The shell text of document[start, end) with continuations and their comment lines removed. */
   static fromDocument(document: string, start: number, end: number, escapeChar: string): ShellSource {
-    const continuation = new RegExp(`${escapeRegExp(escapeChar)}[ \\t]*\\r?\\n`, 'g');
-    continuation.lastIndex = start;
+    // Searched within the instruction only: a search into the rest of the file would cost O(file) per RUN.
+    const instruction = document.slice(start, end);
+    const continuation = continuationPattern(escapeChar);
+    continuation.lastIndex = 0;
     const chunks: Array<[number, number]> = [];
     let text = '';
-    let copyFrom = start;
+    let copyFrom = 0;
     let match: RegExpExecArray | null;
-    while ((match = continuation.exec(document)) !== null && match.index < end) {
-      chunks.push([text.length, copyFrom]);
-      text += document.slice(copyFrom, match.index);
-      let next = match.index + match[0].length;
-      next = skipCommentAndEmptyLines(document, next, end);
+    while ((match = continuation.exec(instruction)) !== null) {
+      chunks.push([text.length, start + copyFrom]);
+      text += instruction.slice(copyFrom, match.index);
+      const next = skipCommentAndEmptyLines(instruction, match.index + match[0].length, instruction.length);
       copyFrom = next;
       continuation.lastIndex = next;
     }
-    chunks.push([text.length, copyFrom]);
-    text += document.slice(copyFrom, end);
+    chunks.push([text.length, start + copyFrom]);
+    text += instruction.slice(copyFrom);
     return new ShellSource(text, chunks);
   }
 
@@ -73,6 +74,14 @@ function skipCommentAndEmptyLines(document: string, from: number, end: number): 
     lineStart = newline + 1;
   }
   return lineStart;
+}
+
+const continuationPatterns = new Map<string, RegExp>();
+
+function continuationPattern(escapeChar: string): RegExp {
+  let pattern = continuationPatterns.get(escapeChar);
+  if (!pattern) continuationPatterns.set(escapeChar, (pattern = new RegExp(`${escapeRegExp(escapeChar)}[ \\t]*\\r?\\n`, 'g')));
+  return pattern;
 }
 
 function escapeRegExp(text: string): string {

@@ -1,95 +1,24 @@
 #!/usr/bin/env node
-// `npm run bench`: how fast the analysis is, measured against dockerfile-utils' validate() (the
-// validator inside VS Code's Docker tooling) on the same inputs in the same process, and how fast
-// the language server turns an edit into diagnostics. Prints medians and ratios; asserts nothing.
-import { spawn } from 'node:child_process';
+// `npm run bench` (the analysis part): how fast the analysis is against dockerfile-utils' validate()
+// (the validator inside VS Code's Docker tooling) on the same inputs in the same process, how its
+// cost grows when an input doubles, and what `check` costs on very large files. Prints medians and
+// ratios measured in this run; asserts nothing. The language server is measured by bench-server.mjs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { BUILDKIT, FAMILIES, REALISTIC_30, generate } from './bench-inputs.mjs';
 
 const require = createRequire(import.meta.url);
 const { validate } = require('dockerfile-utils');
 const core = require('../server/out/core.js');
-const {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
-  DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, DocumentDiagnosticRequest,
-  ShutdownRequest, ExitNotification,
-} = require('vscode-languageserver-protocol/node');
-
-const REALISTIC_30 = `# syntax=docker/dockerfile:1
-ARG PYTHON_VERSION=3.12
-FROM python:\${PYTHON_VERSION}-slim
-ENV PYTHONDONTWRITEBYTECODE=1 \\
-    PYTHONUNBUFFERED=1 \\
-    PIP_DISABLE_PIP_VERSION_CHECK=1
-WORKDIR /app
-# Build tools for wheels without binaries, and the runtime libraries
-RUN apt-get update && apt-get install -y \\
-    build-essential \\
-    gcc \\
-    libpq-dev \\
-    libgomp1 \\
-    curl \\
- && rm -rf /var/lib/apt/lists/*
-COPY requirements.txt .
-RUN pip install -r requirements.txt
-COPY . .
-RUN python -m compileall -q /app \\
- && useradd --create-home --uid 10001 app \\
- && chown -R app:app /app
-USER app
-EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s \\
-  CMD curl -fsS http://localhost:8000/health || exit 1
-LABEL org.opencontainers.image.source="https://example.com/app"
-STOPSIGNAL SIGTERM
-ENTRYPOINT ["gunicorn"]
-CMD ["--bind", "0.0.0.0:8000", "app.wsgi:application"]
-`;
-
-/** A builder and a runtime stage per block; names vary so no two RUN lines are the same text. */
-function block(i) {
-  return `# service ${i}
-FROM golang:1.22-bookworm AS build-${i}
-ARG SERVICE=svc${i}
-WORKDIR /src/\${SERVICE}
-RUN apt-get update && apt-get install -y --no-install-recommends \\
-    git \\
-    libsqlite3-dev \\
-    pkg-config \\
- && rm -rf /var/lib/apt/lists/*
-COPY go.mod go.sum ./
-RUN go mod download
-COPY . .
-RUN CGO_ENABLED=1 go build -trimpath -ldflags "-s -w -X main.v=${i}" -o /out/svc${i} ./cmd/svc${i}
-
-FROM debian:bookworm-slim AS run-${i}
-RUN apt-get update && apt-get install -y --no-install-recommends \\
-    ca-certificates libsqlite3-0 tzdata \\
- && rm -rf /var/lib/apt/lists/* \\
- && useradd --system --uid ${10000 + i} svc${i}
-COPY --from=build-${i} /out/svc${i} /usr/local/bin/svc${i}
-USER svc${i}
-EXPOSE ${8000 + i}
-ENTRYPOINT ["/usr/local/bin/svc${i}"]
-`;
-}
-
-function generate(lines) {
-  let text = '';
-  for (let i = 0; text.split('\n').length < lines; i++) text += `${block(i)}\n`;
-  return text.split('\n').slice(0, lines).join('\n') + '\n';
-}
+const root = new URL('..', import.meta.url).pathname;
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /**
@@ -110,20 +39,24 @@ function measureInterleaved(contenders, runs) {
   return times.map(median);
 }
 
-/** The same file with one RUN line changed, as a keystroke in the editor changes it. */
+/** The same file with one character changed in a RUN, as a keystroke in the editor changes it. */
 function edited(text, i) {
-  return text.replace('libsqlite3-dev', `libsqlite3-dev${'x'.repeat(((i % 7) + 7) % 7)}`);
+  const at = text.indexOf('RUN ') + 4;
+  return `${text.slice(0, at)}${'x'.repeat(((i % 3) + 3) % 3)}${text.slice(at)}`;
 }
 
 function analysisTable() {
   const inputs = [
     ['realistic 30-line', REALISTIC_30],
-    ['generated 500-line', generate(500)],
+    ["BuildKit's Dockerfile (511 lines)", BUILDKIT],
+    ["BuildKit's Dockerfile twice (1,022 lines)", BUILDKIT.repeat(2)],
     ['generated 2,000-line', generate(2000)],
   ];
-  const rows = [];
+  console.log('\nanalyze() against dockerfile-utils validate(), same inputs, same process (median ms)');
+  console.log('| input | RUN lines | validate() | analyze() cold | ratio | analyze() editing | ratio |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [name, text] of inputs) {
-    const runs = text.length > 50_000 ? 150 : text.length > 10_000 ? 400 : 2000;
+    const runs = text.length > 50_000 ? 150 : text.length > 10_000 ? 300 : 2000;
     const runLines = (text.match(/^RUN /gm) ?? []).length;
     const [validateMs, coldMs, editingMs] = measureInterleaved(
       [
@@ -133,71 +66,70 @@ function analysisTable() {
       ],
       runs,
     );
-    rows.push({ name, lines: text.split('\n').length - 1, runLines, validateMs, coldMs, editingMs });
+    console.log(`| ${name} | ${runLines} | ${validateMs.toFixed(2)} | ${coldMs.toFixed(2)} | ${(coldMs / validateMs).toFixed(2)} | ${editingMs.toFixed(2)} | ${(editingMs / validateMs).toFixed(2)} |`);
   }
-  console.log('\nanalyze() against dockerfile-utils validate(), same inputs, same process (median ms)');
-  console.log('| input | RUN lines | validate() | analyze() cold | ratio | analyze() editing | ratio |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) {
-    console.log(`| ${r.name} | ${r.runLines} | ${r.validateMs.toFixed(2)} | ${r.coldMs.toFixed(2)} | ${(r.coldMs / r.validateMs).toFixed(2)} | ${r.editingMs.toFixed(2)} | ${(r.editingMs / r.validateMs).toFixed(2)} |`);
-  }
-  console.log('cold: every RUN parsed anew (first open); editing: one RUN changed since the last analysis (a keystroke).');
+  console.log('cold: every RUN parsed anew (a file just opened); editing: one RUN changed since the last analysis (a keystroke).');
 }
 
-// The Node options the VS Code client starts the server with (SERVER_NODE_OPTIONS in client/src/extension.ts).
-const SERVER_NODE_OPTIONS = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-semi-space-size=1 --max-old-space-size=96').split(' ').filter(Boolean);
-
-async function serverLatency(pull) {
-  const server = spawn(process.execPath, [...SERVER_NODE_OPTIONS, new URL('../server/out/server.js', import.meta.url).pathname, '--stdio'], {
-    stdio: 'pipe',
-    env: { ...process.env, MALLOC_ARENA_MAX: '2' }, // SERVER_ENVIRONMENT in client/src/language-client.ts
-  });
-  const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-  const waiting = new Map();
-  connection.onNotification(PublishDiagnosticsNotification.type, (params) => waiting.get(params.version)?.(params));
-  connection.listen();
-  const capabilities = { textDocument: { publishDiagnostics: { versionSupport: true }, ...(pull ? { diagnostic: {} } : {}) } };
-  await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities });
-  await connection.sendNotification(InitializedNotification.type, {});
-  const uri = 'file:///bench/Dockerfile';
-  const text = generate(500);
-  const lines = text.split('\n');
-  const target = lines.findIndex((line) => line.includes('libsqlite3-dev'));
-  const diagnosticsFor = (version) =>
-    pull
-      ? connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })
-      : new Promise((resolve) => waiting.set(version, resolve));
-  let arrived = diagnosticsFor(1);
-  await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
-  await arrived;
-  const latencies = [];
-  for (let version = 2; version <= 1001; version++) {
-    // Type or delete one character inside a package name, as a user does.
-    const column = lines[target].indexOf('libsqlite3-dev') + 'libsqlite3-dev'.length;
-    const typing = version % 2 === 0;
-    const range = typing ? { start: { line: target, character: column }, end: { line: target, character: column } } : { start: { line: target, character: column }, end: { line: target, character: column + 1 } };
-    const start = performance.now();
-    if (!pull) arrived = diagnosticsFor(version);
-    await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range, text: typing ? 'x' : '' }] });
-    if (pull) arrived = diagnosticsFor(version);
-    await arrived;
-    latencies.push(performance.now() - start);
+/** One child process per measurement (a heap of its own); sizes alternate, three rounds, medians. */
+function scalingTable() {
+  console.log('\nCost of doubling an input: analyze(), each size in a fresh process (median of three rounds of five runs)');
+  console.log('| input grows in | size | ms | ratio | memory MB | ratio |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [family, { what, sizes }] of Object.entries(FAMILIES)) {
+    const results = sizes.map(() => ({ ms: [], memory: [] }));
+    for (let round = 0; round < 3; round++) {
+      sizes.forEach((size, index) => {
+        const child = spawnSync(process.execPath, ['--expose-gc', join(root, 'scripts/bench-scale-child.mjs'), family, String(size)], { encoding: 'utf8' });
+        if (child.status !== 0) throw new Error(`${family} ${size}: ${child.stderr}`);
+        const { ms, memoryBytes } = JSON.parse(child.stdout);
+        results[index].ms.push(ms);
+        results[index].memory.push(memoryBytes / 1e6);
+      });
+    }
+    const [small, large] = results.map((result) => ({ ms: median(result.ms), memory: median(result.memory) }));
+    console.log(`| ${what} | ${sizes[0].toLocaleString('en')} | ${small.ms.toFixed(1)} | | ${small.memory.toFixed(1)} | |`);
+    console.log(`| ${what} | ${sizes[1].toLocaleString('en')} | ${large.ms.toFixed(1)} | ${(large.ms / small.ms).toFixed(2)} | ${large.memory.toFixed(1)} | ${(large.memory / small.memory).toFixed(2)} |`);
   }
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))[1]) / 1024;
-  await connection.sendRequest(ShutdownRequest.type);
-  await connection.sendNotification(ExitNotification.type);
-  connection.dispose();
-  server.kill();
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), rss };
+  console.log('ratio: the doubled input against the first size (target: at most 2.2 for time and memory).');
+}
+
+/** `dockerfile-multistage check` as a user runs it: a new process, wall time and peak RSS. */
+function largeFilesTable() {
+  const folder = mkdtempSync(join(tmpdir(), 'multistage-bench-'));
+  try {
+    const files = [
+      ['10,000 lines (a multi-service file)', generate(10000)],
+      ['4,000 ENV lines', FAMILIES.env.make(4000)],
+    ];
+    console.log('\n`dockerfile-multistage check FILE` in a new process (median of five; production bundle)');
+    console.log('| file | wall ms | peak RSS MB |');
+    console.log('|---|---:|---:|');
+    for (const [name, text] of files) {
+      const path = join(folder, 'Dockerfile');
+      writeFileSync(path, text);
+      const walls = [];
+      const peaks = [];
+      for (let run = 0; run < 5; run++) {
+        const start = performance.now();
+        const child = spawnSync(process.execPath, ['-r', join(root, 'scripts/bench-peak-rss.cjs'), join(root, 'server/out/cli.js'), 'check', path], { encoding: 'utf8' });
+        walls.push(performance.now() - start);
+        if (child.status !== 0 && child.status !== 1) throw new Error(`check failed: ${child.stderr}`);
+        peaks.push(JSON.parse(child.stderr.trim().split('\n').pop()).peakRssKiB / 1024);
+      }
+      console.log(`| ${name} | ${median(walls).toFixed(0)} | ${median(peaks).toFixed(0)} |`);
+    }
+    const envText = FAMILIES.env.make(4000);
+    const [envMs] = measureInterleaved([{ fn: () => core.analyze(envText), prepare: () => core.clearShellCache() }], 20);
+    console.log(`\nanalyze() of the 4,000-ENV-line file in a warm process: ${envMs.toFixed(1)} ms (target: under 100 ms).`);
+    console.log('Targets for the 10,000-line file: under 1 s and 150 MB.');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 await core.initialize();
 console.log(`Benchmark ${new Date().toISOString().slice(0, 10)} on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 analysisTable();
-console.log(`\nEdit-to-diagnostics over the real server process (500-line file, 1,000 one-character edits; MALLOC_ARENA_MAX=2 node ${SERVER_NODE_OPTIONS.join(' ')})`);
-console.log('| client | p50 ms | p95 ms | server RSS after 1,000 edits |');
-console.log('|---|---:|---:|---:|');
-for (const pull of [true, false]) {
-  const { p50, p95, rss } = await serverLatency(pull);
-  console.log(`| ${pull ? 'pull diagnostics (VS Code)' : 'published diagnostics (other editors)'} | ${p50.toFixed(2)} | ${p95.toFixed(2)} | ${rss.toFixed(0)} MB |`);
-}
+scalingTable();
+largeFilesTable();

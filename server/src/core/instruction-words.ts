@@ -24,7 +24,7 @@ export interface InstructionFlag {
 }
 
 /** Words of `text[start, end)`, the instruction's own text; the first word (the keyword) is skipped. */
-export function instructionWords(text: string, start: number, end: number, escapeChar: string): InstructionWord[] {
+export function instructionWords(text: string, start: number, end: number, escapeChar: string, untilFirstNonFlag = false): InstructionWord[] {
   const words: InstructionWord[] = [];
   let i = start;
   while (i < end && !isBlank(text[i]!) && !isLineBreak(text, i)) i++; // the keyword
@@ -35,8 +35,13 @@ export function instructionWords(text: string, start: number, end: number, escap
   // words, a `#` there starts a comment line, and an empty line is skipped.
   let continued = false;
   let blankOnLine = false;
+  let done = false;
   const finish = () => {
-    if (wordStart >= 0) words.push({ value, start: wordStart, end: wordEnd });
+    if (wordStart >= 0) {
+      words.push({ value, start: wordStart, end: wordEnd });
+      // A RUN needs only its flags: its command is the shell parser's business.
+      if (untilFirstNonFlag && !value.startsWith('--')) done = true;
+    }
     value = '';
     wordStart = -1;
   };
@@ -46,7 +51,7 @@ export function instructionWords(text: string, start: number, end: number, escap
     blankOnLine = false;
     if (wordStart < 0) wordStart = i;
   };
-  while (i < end) {
+  while (i < end && !done) {
     const ch = text[i]!;
     if (ch === escapeChar) {
       const afterBlanks = skipBlanks(text, i + 1, end);

@@ -68,12 +68,14 @@ export class DockerfileModel {
   readonly instructions: readonly InstructionInfo[];
   private readonly shellCache = new Map<InstructionInfo, ParsedShell | undefined>();
   private readonly wordsCache = new Map<number, InstructionWords>();
+  private stagesByName: Map<string, StageInfo> | undefined;
 
   constructor(readonly text: string) {
     this.lines = new LineIndex(text);
-    const parsedText = text.includes('\r') ? text.replace(LONE_CR, LONE_CR_STAND_IN) : text;
-    this.parsedLines = parsedText === text ? this.lines : new LineIndex(parsedText);
-    this.ast = DockerfileParser.parse(parsedText);
+    const dockerLines = text.includes('\r') ? text.replace(LONE_CR, LONE_CR_STAND_IN) : text;
+    const { parserText, comments } = forParser(dockerLines);
+    this.parsedLines = dockerLines === text ? this.lines : new LineIndex(dockerLines);
+    this.ast = DockerfileParser.parse(parserText);
     this.escapeChar = this.ast.getEscapeCharacter();
     this.globalScope = VariableScope.of(
       this.ast.getInitialARGs().flatMap((arg) => {
@@ -81,7 +83,7 @@ export class DockerfileModel {
         return property ? [[property.getName(), property.getValue() ?? undefined] as const] : [];
       }),
     );
-    const suppressions = this.collectSuppressions();
+    const suppressions = suppressionsByLine(comments);
     const { stages, instructions } = this.collectStages(suppressions);
     this.stages = stages;
     this.instructions = instructions;
@@ -109,7 +111,11 @@ export class DockerfileModel {
   findStage(nameOrIndex: string): StageInfo | undefined {
     const key = nameOrIndex.toLowerCase();
     if (/^\d+$/.test(key)) return this.stages[Number(key)];
-    return this.stages.find((stage) => stage.name === key);
+    if (!this.stagesByName) {
+      this.stagesByName = new Map();
+      for (const stage of this.stages) if (stage.name !== undefined && !this.stagesByName.has(stage.name)) this.stagesByName.set(stage.name, stage);
+    }
+    return this.stagesByName.get(key);
   }
 
   /** The target stage and every stage it is built FROM: the image that ships. */
@@ -162,8 +168,9 @@ export class DockerfileModel {
 
   /** Where a RUN's command starts: after the keyword and any --mount/--network flags. */
   private runArgumentsStart(info: InstructionInfo): number {
-    const { flags, keywordEnd } = this.wordsOf(info);
-    return flags.length > 0 ? flags[flags.length - 1]!.end : keywordEnd;
+    // Only the leading flags are read: a RUN's words are the shell parser's.
+    const flags = leadingFlags(instructionWords(this.text, info.start, info.end, this.escapeChar, true)).flags;
+    return flags.length > 0 ? flags[flags.length - 1]!.end : keywordEnd(this.text, info.start, info.end);
   }
 
   private parseRun(info: InstructionInfo): ParsedShell | undefined {
@@ -210,19 +217,10 @@ export class DockerfileModel {
     return { commands: [{ args: strings, start, end, text: values.join(' '), cwd: info.workdir }] };
   }
 
-  private collectSuppressions(): Map<number, Set<string>> {
-    const byLine = new Map<number, Set<string>>();
-    for (const comment of this.ast.getComments()) {
-      const match = SUPPRESSION.exec((comment.getContent() ?? '').trim());
-      if (!match) continue;
-      const ids = match[1]!.split(',').map((id) => id.trim()).filter(Boolean);
-      byLine.set(comment.getRange().start.line, new Set(ids));
-    }
-    return byLine;
-  }
 
   private collectStages(suppressions: Map<number, Set<string>>): { stages: StageInfo[]; instructions: InstructionInfo[] } {
     const stages: Array<Mutable<StageInfo>> = [];
+    const stagesByName = new Map<string, Mutable<StageInfo>>();
     const instructions: InstructionInfo[] = [];
     const globalLookup = (name: string) => this.globalScope.get(name);
     const noSuppression: ReadonlySet<string> = new Set();
@@ -245,7 +243,7 @@ export class DockerfileModel {
         const stageName = fromWords[1]?.value.toUpperCase() === 'AS' ? fromWords[2]?.value : undefined;
         const imageText = imageArgument?.value ?? '';
         const expanded = expandDockerfileWord(imageText, globalLookup, this.escapeChar, true).value;
-        const parent = stages.find((stage) => stage.name !== undefined && stage.name === expanded.toLowerCase());
+        const parent = stagesByName.get(expanded.toLowerCase());
         const list: InstructionInfo[] = [];
         const stage: Mutable<StageInfo> = {
           index: stages.length,
@@ -264,6 +262,8 @@ export class DockerfileModel {
         };
         if (current) current.stage.environment = environment;
         stages.push(stage);
+        // The first stage of a name is the one Docker's FROM and COPY --from refer to.
+        if (stage.name !== undefined && !stagesByName.has(stage.name)) stagesByName.set(stage.name, stage);
         current = { stage, list };
         // ENV, WORKDIR and SHELL carry over from a parent stage; ARG values end with their stage.
         const parentLast = parent?.instructions[parent.instructions.length - 1];
@@ -346,4 +346,68 @@ function keywordEnd(text: string, start: number, end: number): number {
   let i = start;
   while (i < end && !/[ \t\r\n]/.test(text[i]!)) i++;
   return i;
+}
+
+interface CommentLine {
+  /** 0-based line, as Docker counts lines. */
+  readonly line: number;
+  /** The text after `#`. */
+  readonly content: string;
+}
+
+const HEREDOC_START = /(?<!<)<<(-?)\s*(["']?)([A-Za-z_][\w.-]*)\2/g;
+
+/**
+ * The text dockerfile-ast parses, and the comment lines. dockerfile-ast files every comment under
+ * its build stage by testing it against every stage (comments x stages), which made long files
+ * quadratic; the analysis reads only its own suppression comments. So comment lines after the
+ * first instruction become blanks of the same length (offsets and instructions are unchanged:
+ * Docker skips both inside a continuation), and heredoc bodies are left as they are.
+ */
+function forParser(text: string): { parserText: string; comments: CommentLine[] } {
+  const comments: CommentLine[] = [];
+  const blanks: Array<readonly [number, number]> = [];
+  let instructionSeen = false;
+  const heredocEnds: Array<{ word: string; stripTabs: boolean }> = [];
+  let line = 0;
+  for (let start = 0; start <= text.length; line++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const content = text.slice(start, end).replace(/\r$/, '');
+    if (heredocEnds.length > 0) {
+      const { word, stripTabs } = heredocEnds[0]!;
+      if ((stripTabs ? content.replace(/^\t+/, '') : content) === word) heredocEnds.shift();
+    } else {
+      const comment = /^[ \t]*#/.exec(content);
+      if (comment) {
+        comments.push({ line, content: content.slice(comment[0].length) });
+        if (instructionSeen) blanks.push([start, start + content.length]);
+      } else if (content.trim() !== '') {
+        instructionSeen = true;
+        if (content.includes('<<')) {
+          for (const match of content.matchAll(HEREDOC_START)) heredocEnds.push({ word: match[3]!, stripTabs: match[1] === '-' });
+        }
+      }
+    }
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  if (blanks.length === 0) return { parserText: text, comments };
+  let parserText = '';
+  let copied = 0;
+  for (const [from, to] of blanks) {
+    parserText += text.slice(copied, from) + ' '.repeat(to - from);
+    copied = to;
+  }
+  return { parserText: parserText + text.slice(copied), comments };
+}
+
+function suppressionsByLine(comments: readonly CommentLine[]): Map<number, Set<string>> {
+  const byLine = new Map<number, Set<string>>();
+  for (const comment of comments) {
+    const match = SUPPRESSION.exec(comment.content.trim());
+    if (!match) continue;
+    byLine.set(comment.line, new Set(match[1]!.split(',').map((id) => id.trim()).filter(Boolean)));
+  }
+  return byLine;
 }

@@ -30,7 +30,10 @@ export class LineIndex {
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     const line = lastAtOrBefore(this.lineStarts, clamped);
-    return { line, character: clamped - this.lineStarts[line]! };
+    const start = this.lineStarts[line]!;
+    // An offset inside a line break (between \r and \n) is the end of the line's text.
+    const end = line + 1 < this.lineStarts.length ? this.contentEnd(line) : this.text.length;
+    return { line, character: Math.min(clamped, end) - start };
   }
 
   offsetAt(position: Position): number {

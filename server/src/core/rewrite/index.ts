@@ -61,6 +61,10 @@ export function rewrite(text: string, options: RewriteOptions = {}): RewriteResu
   const model = prepared === text ? original : new DockerfileModel(prepared);
   const stage = model.runtimeStages(options.target).target!;
 
+  const fromWords = model.wordsOf(stage).words;
+  if (fromWords.length !== 1 && !(fromWords.length === 3 && fromWords[1]!.value.toUpperCase() === 'AS')) {
+    return { ok: false, kind: 'unsupported', reason: `the FROM on line ${model.lineNumberAt(stage.fromStart)} is not FROM [--platform=...] IMAGE [AS NAME]` };
+  }
   if (WINDOWS.test(stage.imageText.toLowerCase())) return { ok: false, kind: 'unsupported', reason: 'Windows images are not supported' };
   if (stage.image.repository === 'scratch') return { ok: false, kind: 'unsupported', reason: 'the stage starts FROM scratch' };
   const toolchain = findToolchainImage(stage.image);

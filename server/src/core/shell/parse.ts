@@ -1,5 +1,5 @@
 import type { ShellSource } from './source-map';
-import { shellParser, type SyntaxNode } from './tree-sitter';
+import { shellParser, type SyntaxNode, type TreeCursor } from './tree-sitter';
 
 /** One word of a command line after quote removal and expansion of variables we can know. */
 export interface ShellArg {
@@ -82,11 +82,13 @@ export function clearShellCache(): void {
 function parseScript(text: string): Script {
   const tree = shellParser().parse(text);
   if (!tree) return { items: [], error: { message: 'the shell parser gave up', start: 0, end: text.length } };
+  const cursor = tree.walk();
   try {
     const items: ScriptItem[] = [];
-    collect(tree.rootNode, text, items);
+    collect(cursor, text, items);
     return { items, error: tree.rootNode.hasError ? describeError(tree.rootNode, text) : undefined };
   } finally {
+    cursor.delete();
     tree.delete();
   }
 }
@@ -94,28 +96,64 @@ function parseScript(text: string): Script {
 // Nodes whose insides run as separate programs or are data: not commands of this RUN.
 const OPAQUE = new Set(['command_substitution', 'process_substitution', 'heredoc_body', 'arithmetic_expansion', 'comment', 'string', 'raw_string']);
 
-function collect(node: SyntaxNode, text: string, items: ScriptItem[]): void {
-  switch (node.type) {
-    case 'command': {
-      const words: WordTemplate[] = [];
-      for (const child of node.namedChildren) {
-        if (!child) continue;
-        if (child.type === 'variable_assignment' || child.type.endsWith('_redirect')) continue;
-        words.push(wordTemplate(child.type === 'command_name' ? (child.namedChild(0) ?? child) : child, text));
-      }
-      if (words.length > 0) items.push({ kind: 'command', words, start: node.startIndex, end: node.endIndex });
-      return;
+/**
+ * Walks the tree with one cursor: a Node object per syntax node would be allocated for every word,
+ * and a RUN can install thousands of packages. Only words that are not plain need their Node.
+ */
+function collect(cursor: TreeCursor, text: string, items: ScriptItem[]): void {
+  const type = cursor.nodeType;
+  if (type === 'command') {
+    const words: WordTemplate[] = [];
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    if (cursor.gotoFirstChild()) {
+      do {
+        if (!cursor.nodeIsNamed) continue;
+        const childType = cursor.nodeType;
+        if (childType === 'variable_assignment' || childType.endsWith('_redirect')) continue;
+        if (childType === 'command_name') {
+          // The command's name is its first named child (a word, a string, an expansion).
+          let named = false;
+          if (cursor.gotoFirstChild()) {
+            while (!(named = cursor.nodeIsNamed) && cursor.gotoNextSibling());
+            if (named) words.push(cursorWord(cursor, text));
+            cursor.gotoParent();
+          }
+          if (!named) words.push(cursorWord(cursor, text));
+          continue;
+        }
+        words.push(cursorWord(cursor, text));
+      } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
     }
-    case 'variable_assignment': {
-      const name = node.childForFieldName('name')?.text;
-      const value = node.childForFieldName('value');
-      if (name) items.push({ kind: 'assignment', name, value: value ? wordTemplate(value, text) : { start: node.endIndex, end: node.endIndex, segments: [] } });
-      return;
-    }
-    default:
-      if (OPAQUE.has(node.type)) return;
-      for (const child of node.namedChildren) if (child) collect(child, text, items);
+    if (words.length > 0) items.push({ kind: 'command', words, start, end });
+    return;
   }
+  if (type === 'variable_assignment') {
+    const node = cursor.currentNode;
+    const name = node.childForFieldName('name')?.text;
+    const value = node.childForFieldName('value');
+    if (name) items.push({ kind: 'assignment', name, value: value ? wordTemplate(value, text) : { start: node.endIndex, end: node.endIndex, segments: [] } });
+    return;
+  }
+  if (OPAQUE.has(type)) return;
+  if (cursor.gotoFirstChild()) {
+    do {
+      if (cursor.nodeIsNamed) collect(cursor, text, items);
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+  }
+}
+
+/** The word under the cursor: plain words straight from the text, others from their Node. */
+function cursorWord(cursor: TreeCursor, text: string): WordTemplate {
+  const type = cursor.nodeType;
+  if (type === 'word' || type === 'number') {
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    return { start, end, segments: [{ literal: unescapeUnquoted(text.slice(start, end)), quoted: false }] };
+  }
+  return wordTemplate(cursor.currentNode, text);
 }
 
 function wordTemplate(node: SyntaxNode, text: string): WordTemplate {

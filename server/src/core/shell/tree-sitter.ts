@@ -34,4 +34,4 @@ export function shellParser(): Parser {
   return parser;
 }
 
-export type { Node as SyntaxNode } from 'web-tree-sitter';
+export type { Node as SyntaxNode, TreeCursor } from 'web-tree-sitter';

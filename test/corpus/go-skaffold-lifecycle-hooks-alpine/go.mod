@@ -1,0 +1,3 @@
+module github.com/GoogleContainerTools/skaffold/examples/lifecycle-hooks
+
+go 1.18

@@ -51,7 +51,26 @@ describe('dockerfile-multistage check (the built CLI)', () => {
       assert.equal(status, 2, args.join(' '));
       assert.ok(stderr.trim().length > 0, `a message for: ${args.join(' ')}`);
     }
-    assert.equal(cli('check', join(dir, 'missing')).stderr, `dockerfile-multistage: cannot read ${join(dir, 'missing')}: ENOENT\n`);
+    assert.equal(cli('check', join(dir, 'missing')).stderr, `dockerfile-multistage: cannot read ${join(dir, 'missing')}: no such file or directory\n`);
+  });
+
+  it('still reports the files it can read when another cannot be read, and exits 2', () => {
+    const missing = join(dir, 'missing');
+    const { status, stdout, stderr } = cli('check', SEED, missing);
+    assert.equal(status, 2);
+    assert.match(stdout, /\[build-tools-in-runtime\] gcc is a build tool/);
+    assert.match(stderr, new RegExp(`^dockerfile-multistage: cannot read ${missing}: no such file or directory$`, 'm'));
+    assert.match(stderr, /^7 findings \(/m);
+
+    const json = cli('check', '--format', 'json', SEED, missing);
+    assert.equal(json.status, 2);
+    assert.deepStrictEqual((JSON.parse(json.stdout) as Array<{ path: string }>).map((file) => file.path), [SEED]);
+    const sarif = cli('check', '--format', 'sarif', SEED, missing);
+    assert.equal(sarif.status, 2);
+    const run = (JSON.parse(sarif.stdout) as Sarif.Log).runs[0]!;
+    assert.ok(run.results!.length > 0);
+    assert.equal(run.invocations![0]!.executionSuccessful, false);
+    assert.match(run.invocations![0]!.toolExecutionNotifications![0]!.message.text!, /cannot read .*missing/);
   });
 
   it('prints SARIF 2.1.0 that validates against the schema', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,6 +38,40 @@ describe('dockerfile-multistage fix (the built CLI)', () => {
       assert.equal(result.stdout, '');
       assert.equal(result.stderr, `dockerfile-multistage: ${file}: not rewritten: ${reason}.\n`);
     }
+  });
+
+  describe('keeps the bytes of every line it does not rewrite', () => {
+    const lines = (bytes: Buffer) => bytes.toString('latin1').split(/(?<=\n)/);
+    const write = (bytes: Buffer) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'multistage-bytes-')), 'Dockerfile');
+      writeFileSync(file, bytes);
+      return file;
+    };
+    const body = (eol: string) =>
+      ['FROM debian:bookworm-slim', 'LABEL maintainer="Jos\u00e9"', 'RUN apt-get update && apt-get install -y gcc', 'COPY . /src', 'RUN gcc -o /usr/local/bin/app /src/app.c', 'CMD ["app"]', ''].join(eol);
+
+    it('a Latin-1 file (not UTF-8) comes back Latin-1, byte for byte, from --write and --stdout', () => {
+      const input = Buffer.from(body('\n'), 'latin1');
+      assert.ok(input.includes(Buffer.from([0x4a, 0x6f, 0x73, 0xe9])), 'the fixture holds the single byte 0xE9');
+      const file = write(input);
+      const printed = spawnSync(process.execPath, [CLI, 'fix', '--stdout', file]);
+      assert.equal(printed.status, 0, printed.stderr.toString());
+      assert.ok(lines(printed.stdout).includes('LABEL maintainer="Jos\u00e9"\n'), 'the LABEL line is the same bytes');
+      assert.ok(!printed.stdout.includes(Buffer.from('\uFFFD')), 'no replacement character');
+      assert.equal(cli('fix', '--write', file).status, 0);
+      assert.deepStrictEqual(readFileSync(file), printed.stdout);
+      for (const line of lines(input).filter((text) => !text.startsWith('FROM'))) assert.ok(lines(readFileSync(file)).includes(line), `kept: ${JSON.stringify(line)}`);
+    });
+
+    it('a UTF-8 file with a byte order mark and CRLF line ends keeps both', () => {
+      const input = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body('\r\n'), 'utf8')]);
+      const file = write(input);
+      assert.equal(cli('fix', '--write', file).status, 0);
+      const output = readFileSync(file);
+      assert.deepStrictEqual([...output.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+      assert.ok(output.toString('utf8').includes('LABEL maintainer="Jos\u00e9"\r\n'));
+      assert.doesNotMatch(output.toString('utf8'), /[^\r]\n/, 'every line ends in CRLF');
+    });
   });
 
   it('exits 2 for usage errors', () => {

@@ -5,18 +5,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderReportHtml } from '../../client/src/compare/report-html';
 import { rewrite } from '../../server/src/core';
-import { COMPARE_LABEL, compareImages } from '../../server/src/engine/compare';
+import { COMPARE_LABEL, COMPARE_REPOSITORY, compareImages } from '../../server/src/engine/compare';
 import { EngineError, type DockerEngine } from '../../server/src/engine/engine';
 import type { ComparisonReport } from '../../server/src/engine/report';
 import { engineOrSkip } from '../helpers/docker';
+import { removeCache } from './engine-helpers';
 
 const APPS = join(__dirname, '../fixtures/apps');
 const CLI = join(__dirname, '../../server/out/cli.js');
 
-/** Tagged images and all containers: what must be the same before and after a comparison. */
+/**
+ * The temporary tags and the labelled containers: what must be the same before and after a
+ * comparison (other builds may run on the same Engine meanwhile; the cache tags are checked in
+ * engine-compare-leaves-nothing.test.ts).
+ */
 async function engineState(engine: DockerEngine): Promise<{ images: string[]; containers: string[] }> {
-  const images = (await engine.docker.listImages()).flatMap((image) => image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>').sort();
-  const containers = (await engine.docker.listContainers({ all: true })).map((container) => container.Id).sort();
+  const images = (await engine.docker.listImages()).flatMap((image) => image.RepoTags ?? []).filter((tag) => tag.startsWith(`${COMPARE_REPOSITORY}:`)).sort();
+  const containers = (await engine.docker.listContainers({ all: true, filters: JSON.stringify({ label: [COMPARE_LABEL] }) } as object)).map((container) => container.Id).sort();
   return { images, containers };
 }
 
@@ -86,7 +91,7 @@ describe('Compare Image Sizes on a real Docker Engine', function () {
     writeFileSync(join(directory, 'Dockerfile'), text);
     const before = await engineState(engine);
     const controller = new AbortController();
-    const started = Date.now();
+    let stepContainer: string | undefined;
     const comparing = compareImages({
       engine,
       contextDir: directory,
@@ -94,10 +99,15 @@ describe('Compare Image Sizes on a real Docker Engine', function () {
       rewrittenText: text,
       signal: controller.signal,
       // Cancel as soon as the slow step runs: the Engine names its container in the log.
-      onLog: (_, line) => /Running in/.test(line) && controller.abort(),
+      onLog: (_, line) => {
+        stepContainer ??= /Running in ([0-9a-f]+)/.exec(line)?.[1];
+        if (stepContainer) controller.abort();
+      },
     });
     await assert.rejects(comparing, (error: unknown) => error instanceof EngineError && error.kind === 'cancelled');
-    assert.ok(Date.now() - started < 50_000, 'the build stopped well before its 60 s sleep');
+    await removeCache(engine, join(directory, 'Dockerfile'), directory); // none expected; a failure must not pile up
+    assert.ok(stepContainer);
+    await assert.rejects(engine.docker.getContainer(stepContainer).inspect(), /no such container/i, 'the sleeping step container is gone');
     const after = await engineState(engine);
     assert.deepStrictEqual(after, before);
     const labelled = await engine.docker.listContainers({ all: true, filters: { label: [COMPARE_LABEL] } });
@@ -130,9 +140,13 @@ describe('Compare Image Sizes on a real Docker Engine', function () {
     writeFileSync(join(directory, 'secret.env'), 'TOKEN=1\n');
     writeFileSync(join(directory, '.dockerignore'), 'secret.env\n');
     const text = 'FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends gcc || true\nCOPY secret.env /\nCMD ["cat", "/secret.env"]\n';
-    await assert.rejects(
-      compareImages({ engine, contextDir: directory, original: { path: join(directory, 'Dockerfile'), text }, rewrittenText: text }),
-      (error: unknown) => error instanceof EngineError && error.kind === 'build-failed' && /single-stage image did not build/.test(error.message) && /COPY secret\.env/.test(error.message),
-    );
+    try {
+      await assert.rejects(
+        compareImages({ engine, contextDir: directory, original: { path: join(directory, 'Dockerfile'), text }, rewrittenText: text }),
+        (error: unknown) => error instanceof EngineError && error.kind === 'build-failed' && /single-stage image did not build/.test(error.message) && /COPY secret\.env/.test(error.message),
+      );
+    } finally {
+      await removeCache(engine, join(directory, 'Dockerfile'), directory);
+    }
   });
 });

@@ -45,7 +45,39 @@ describe('which Docker Engine to talk to', () => {
     assert.deepStrictEqual([fallback.url, fallback.source], ['unix:///var/run/docker.sock', 'the default']);
   });
 
-  it('says so when an address is not one it understands', () => {
-    assert.throws(() => resolveEndpoint({ env: { DOCKER_HOST: 'fd://' } }), /DOCKER_HOST is fd:\/\/, which is not a unix:\/\/, tcp:\/\/ or ssh:\/\/ address/);
+  it('says so when an address is not one it understands, naming where it came from and the forms it can take', () => {
+    const forms = 'Use unix:///path/to/docker.sock, tcp://HOST:PORT (TLS with DOCKER_TLS_VERIFY=1), ssh://[USER@]HOST[:PORT] or npipe:////./pipe/NAME.';
+    const home = homeWithContext(false);
+    for (const [host, why] of [
+      ['fd://', 'which is not a Docker Engine address'],
+      ['nonsense', 'which is not a Docker Engine address'],
+      ['tcp://host:notaport', 'which is not a Docker Engine address'],
+      ['ssh://', 'which names no host'],
+    ]) {
+      assert.throws(() => resolveEndpoint({ env: { DOCKER_HOST: host }, home }), { message: `DOCKER_HOST is "${host}", ${why}. ${forms}` });
+    }
+    assert.throws(() => resolveEndpoint({ env: {}, home, setting: 'nonsense' }), { message: `the multistage.docker.host setting is "nonsense", which is not a Docker Engine address. ${forms}` });
+  });
+
+  it('reads addresses as the Docker CLI does: HOST:PORT is tcp, an empty unix:// the default socket, an empty tcp:// host localhost', () => {
+    const home = homeWithContext(false);
+    assert.deepStrictEqual(resolveEndpoint({ env: { DOCKER_HOST: 'build-host:2375' }, home }).options, { protocol: 'http', host: 'build-host', port: 2375 });
+    assert.deepStrictEqual(resolveEndpoint({ env: { DOCKER_HOST: 'unix://' }, home }).options, { socketPath: '/var/run/docker.sock' });
+    assert.deepStrictEqual(resolveEndpoint({ env: { DOCKER_HOST: 'tcp://:2375' }, home }).options, { protocol: 'http', host: 'localhost', port: 2375 });
+  });
+
+  it('refuses a named Docker context that does not exist, as the Docker CLI does, instead of building elsewhere', () => {
+    const home = homeWithContext(false);
+    assert.throws(() => resolveEndpoint({ env: { DOCKER_CONTEXT: 'remtoe' }, home }), { message: 'DOCKER_CONTEXT names the Docker context "remtoe", which does not exist or cannot be read (docker context ls lists the contexts).' });
+    writeFileSync(join(home, '.docker/config.json'), JSON.stringify({ currentContext: 'gone' }));
+    assert.throws(() => resolveEndpoint({ env: {}, home }), /config\.json names the Docker context "gone", which does not exist/);
+  });
+
+  it('says which certificate files are missing when DOCKER_TLS_VERIFY is set', () => {
+    const certs = mkdtempSync(join(tmpdir(), 'multistage-certs-'));
+    writeFileSync(join(certs, 'ca.pem'), 'ca\n');
+    assert.throws(() => resolveEndpoint({ env: { DOCKER_HOST: 'tcp://build-host:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs } }), {
+      message: `DOCKER_TLS_VERIFY is set, but ${certs} has no cert.pem, key.pem: set DOCKER_CERT_PATH to the folder with the Engine's client certificates.`,
+    });
   });
 });

@@ -50,6 +50,9 @@ export async function compareCommand(context: vscode.ExtensionContext, client: L
       (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
+        // Closing the window mid-compare cancels it too, so that its clean-up starts at once.
+        const cancelOnExit = { dispose: () => controller.abort() };
+        context.subscriptions.push(cancelOnExit);
         return compareImages({
           engine,
           contextDir,
@@ -60,6 +63,13 @@ export async function compareCommand(context: vscode.ExtensionContext, client: L
           signal: controller.signal,
           onProgress: (step) => progress.report({ message: step.message }),
           onLog: (variant, line) => log.appendLine(`[${variant === 'original' ? 'single-stage' : 'multi-stage'}] ${line}`),
+          onWarning: (message) => {
+            log.appendLine(`Warning: ${message}`);
+            void vscode.window.showWarningMessage(message);
+          },
+        }).finally(() => {
+          const index = context.subscriptions.indexOf(cancelOnExit);
+          if (index >= 0) context.subscriptions.splice(index, 1);
         });
       },
     );

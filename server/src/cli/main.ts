@@ -1,44 +1,55 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, rewrite, type Finding } from '../core';
+import { analyze, rewrite, RuleFailure, type Finding } from '../core';
 import { compareImages } from '../engine/compare';
+import { checkContextDirectory, checkFileInContext, describeFsError } from '../engine/context-tar';
 import { DockerEngine, EngineError } from '../engine/engine';
 import { resolveEndpoint } from '../engine/endpoint';
 import { reportMarkdown, reportText } from '../engine/report';
+import { DOCKERFILE_PATTERNS, findDockerfiles } from './discover';
+import { decodeDockerfile, encodeDockerfile, type DecodedFile } from './encoding';
 import { toSarif, type FileFindings } from './sarif';
 
 /** What a CLI run printed and how it exits; main() is pure so tests can call it directly. */
 export interface CliResult {
   readonly exitCode: number;
-  readonly stdout: string;
+  /** Bytes when it is a Dockerfile (fix keeps the file's own encoding), else text. */
+  readonly stdout: string | Uint8Array;
   readonly stderr: string;
 }
 
 export interface CliEnvironment {
   readonly version: string;
   readonly informationUri: string;
-  readonly readFile: (path: string) => string;
-  readonly writeFile?: (path: string, text: string) => void;
+  /** A file's bytes; `-` is standard input. */
+  readonly readFile: (path: string) => Uint8Array;
+  readonly writeFile?: (path: string, bytes: Uint8Array) => void;
   /** Progress lines of long commands (compare), as they happen. */
   readonly progress?: (line: string) => void;
+  /** Warnings as they happen (compare); without it they are part of the result's stderr. */
+  readonly warn?: (line: string) => void;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly signal?: AbortSignal;
 }
 
-export const EXIT = { ok: 0, findings: 1, usage: 2, noRewrite: 3 } as const;
+/** 130 for a cancelled compare, as a shell reports a command stopped by Ctrl+C (128 + SIGINT). */
+export const EXIT = { ok: 0, findings: 1, usage: 2, noRewrite: 3, cancelled: 130 } as const;
 
-const USAGE = `usage: dockerfile-multistage check [--format text|json|sarif] [--target STAGE] FILE...
+const USAGE = `usage: dockerfile-multistage check [--format text|json|sarif] [--target STAGE] PATH...
        dockerfile-multistage fix [--stdout | --write] [--target STAGE] FILE
        dockerfile-multistage compare [--context DIR] [--format text|json|markdown] [--smoke COMMAND] [--keep-images] FILE
        dockerfile-multistage --help | --version
 
-check exits 0 when nothing is at warning or above, 1 with findings, 2 for usage or I/O errors.
-fix prints (or --write saves) the multi-stage rewrite and exits 0; it exits 3 with the reason
-when the file should not or cannot be rewritten.
+check reads each FILE, or every Dockerfile under a folder (${DOCKERFILE_PATTERNS.join(', ')};
+what .gitignore ignores, .git and node_modules are skipped). It exits 0 when nothing is at warning
+or above, 1 with findings, 2 for usage or I/O errors (the other files are still checked).
+fix prints (or --write saves) the multi-stage rewrite, in the file's own encoding and line endings,
+and exits 0; it exits 3 with the reason when the file should not or cannot be rewritten.
 compare builds the file and its rewrite on the Docker Engine (DOCKER_HOST, the current Docker
 context, or the default socket) and prints both sizes: exit 0, 1 when a build fails, 2 for usage
-errors or an unreachable Engine, 3 when there is no rewrite to compare.`;
+errors or an unreachable Engine, 3 when there is no rewrite to compare, 130 when cancelled
+(Ctrl+C, SIGTERM or SIGHUP; what it made is removed first).`;
 
 class UsageError extends Error {}
 
@@ -54,9 +65,16 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     if (command === 'compare') return await runCompare(rest, environment);
     throw new UsageError(`unknown command "${command}" (try: check, fix, compare)`);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { exitCode: EXIT.usage, stdout: '', stderr: `dockerfile-multistage: ${message}\n` };
+    return { exitCode: EXIT.usage, stdout: '', stderr: `dockerfile-multistage: ${errorSentence(error)}\n` };
   }
+}
+
+/** One line for any failure; a failing rule is named as the bug it is. */
+function errorSentence(error: unknown, path?: string): string {
+  const where = path === undefined ? '' : `${path}: `;
+  if (error instanceof RuleFailure) return `${where}${error.message}. This is a bug in dockerfile-multistage, not in the Dockerfile: please report it with the file.`;
+  if (error instanceof UsageError) return `${where}${error.message}`;
+  return `${where}internal error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 function parse(args: readonly string[]) {
@@ -85,13 +103,48 @@ function runCheck(args: readonly string[], environment: CliEnvironment): CliResu
   if (values.help) return { exitCode: EXIT.ok, stdout: `${USAGE}\n`, stderr: '' };
   const format = values.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
-  if (positionals.length === 0) throw new UsageError('no Dockerfile given');
-  const files: FileFindings[] = positionals.map((path) => ({ path, findings: analyze(read(environment, path), { target: values.target }) }));
+  if (positionals.length === 0) throw new UsageError('no Dockerfile or folder given');
+  // Every file is checked even when another cannot be: a CI log then shows all it can.
+  const errors: string[] = [];
+  const files: FileFindings[] = [];
+  for (const path of expandFolders(positionals, errors)) {
+    try {
+      files.push({ path, findings: analyze(read(environment, path).text, { target: values.target }) });
+    } catch (error) {
+      errors.push(errorSentence(error, error instanceof UsageError ? undefined : path));
+    }
+  }
   const failing = files.some((file) => file.findings.some((finding) => finding.severity === 'error' || finding.severity === 'warning'));
-  const exitCode = failing ? EXIT.findings : EXIT.ok;
-  if (format === 'sarif') return { exitCode, stdout: `${JSON.stringify(toSarif(files, environment.version, environment.informationUri), null, 2)}\n`, stderr: '' };
-  if (format === 'json') return { exitCode, stdout: `${JSON.stringify(files.map(toJson), null, 2)}\n`, stderr: '' };
-  return { exitCode, stdout: files.map(toText).join(''), stderr: summary(files) };
+  const exitCode = errors.length > 0 ? EXIT.usage : failing ? EXIT.findings : EXIT.ok;
+  const errorLines = errors.map((line) => `dockerfile-multistage: ${line}\n`).join('');
+  if (format === 'sarif') return { exitCode, stdout: `${JSON.stringify(toSarif(files, environment.version, environment.informationUri, errors), null, 2)}\n`, stderr: errorLines };
+  if (format === 'json') return { exitCode, stdout: `${JSON.stringify(files.map(toJson), null, 2)}\n`, stderr: errorLines };
+  return { exitCode, stdout: files.map(toText).join(''), stderr: errorLines + (files.length > 0 ? summary(files) : '') };
+}
+
+/** The files to check: each file as given, and the Dockerfiles found under each folder. */
+function expandFolders(paths: readonly string[], errors: string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    let folder = false;
+    try {
+      folder = path !== '-' && statSync(path).isDirectory();
+    } catch {
+      // not there or unreadable: reading it says which
+    }
+    if (!folder) {
+      files.push(path);
+      continue;
+    }
+    try {
+      const found = findDockerfiles(path);
+      if (found.length === 0) errors.push(`${path}: no Dockerfile in this folder (looked for ${DOCKERFILE_PATTERNS.join(', ')}, skipping what .gitignore ignores)`);
+      files.push(...found);
+    } catch (error) {
+      errors.push(`cannot search ${path}: ${describeFsError(error)}`);
+    }
+  }
+  return files;
 }
 
 function runFix(args: readonly string[], environment: CliEnvironment): CliResult {
@@ -101,15 +154,36 @@ function runFix(args: readonly string[], environment: CliEnvironment): CliResult
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no Dockerfile given' : 'fix takes one Dockerfile');
   const path = positionals[0]!;
   if (values.write && path === '-') throw new UsageError('--write needs a file, not standard input');
-  const text = read(environment, path);
-  const result = rewrite(text, { target: values.target });
+  const file = read(environment, path);
+  const result = rewriteOrExplain(file.text, values.target, path);
   if (!result.ok) return { exitCode: EXIT.noRewrite, stdout: '', stderr: `dockerfile-multistage: ${path}: not rewritten: ${sentence(result.reason)}\n` };
   const summary = `${path}: builder stage "${result.summary.builderStage || '(none)'}", runtime on ${result.summary.runtimeBase}; moved ${result.summary.movedPackages.join(', ') || 'no packages'}\n`;
+  const bytes = encodeOrExplain(result.text, file, path);
   if (values.write) {
-    (environment.writeFile ?? ((file, content) => writeFileSync(file, content)))(path, result.text);
+    try {
+      (environment.writeFile ?? ((target, content) => writeFileSync(target, content)))(path, bytes);
+    } catch (error) {
+      throw new UsageError(`cannot write ${path}: ${describeFsError(error)}`);
+    }
     return { exitCode: EXIT.ok, stdout: '', stderr: `wrote ${summary}` };
   }
-  return { exitCode: EXIT.ok, stdout: result.text, stderr: summary };
+  return { exitCode: EXIT.ok, stdout: bytes, stderr: summary };
+}
+
+function rewriteOrExplain(text: string, target: string | undefined, path: string): ReturnType<typeof rewrite> {
+  try {
+    return rewrite(text, { target });
+  } catch (error) {
+    throw new UsageError(errorSentence(error, path));
+  }
+}
+
+function encodeOrExplain(text: string, file: DecodedFile, path: string): Buffer {
+  try {
+    return encodeDockerfile(text, file.encoding);
+  } catch (error) {
+    throw new UsageError(`${path}: ${(error as Error).message}`);
+  }
 }
 
 async function runCompare(args: readonly string[], environment: CliEnvironment): Promise<CliResult> {
@@ -120,9 +194,21 @@ async function runCompare(args: readonly string[], environment: CliEnvironment):
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no Dockerfile given' : 'compare takes one Dockerfile');
   const path = positionals[0]!;
   if (path === '-') throw new UsageError('compare needs a Dockerfile path: the build context is its folder');
-  const text = read(environment, path);
-  const result = rewrite(text, { target: values.target });
+  const contextDir = resolve(values.context ?? dirname(path));
+  let warnings = '';
+  const usage = (check: () => void) => {
+    try {
+      check();
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  };
+  usage(() => checkFileInContext(contextDir, path)); // before reading it
+  const file = read(environment, path);
+  usage(() => checkContextDirectory(contextDir));
+  const result = rewriteOrExplain(file.text, values.target, path);
   if (!result.ok) return { exitCode: EXIT.noRewrite, stdout: '', stderr: `dockerfile-multistage: ${path}: nothing to compare, not rewritten: ${sentence(result.reason)}\n` };
+  encodeOrExplain(result.text, file, path);
   let engine: DockerEngine;
   try {
     engine = new DockerEngine(resolveEndpoint({ env: environment.env ?? process.env }));
@@ -132,30 +218,44 @@ async function runCompare(args: readonly string[], environment: CliEnvironment):
   try {
     const report = await compareImages({
       engine,
-      contextDir: resolve(values.context ?? dirname(path)),
-      original: { path, text },
+      contextDir,
+      original: { path, text: file.text },
       rewrittenText: result.text,
+      encode: (text) => encodeDockerfile(text, file.encoding),
       smokeCommand: values.smoke,
       keepImages: values['keep-images'],
       signal: environment.signal,
       onProgress: (progress) => environment.progress?.(progress.message),
+      onWarning: (message) => {
+        if (environment.warn) environment.warn(`dockerfile-multistage: warning: ${message}`);
+        else warnings += `dockerfile-multistage: warning: ${message}\n`;
+      },
     });
     const stdout = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? reportMarkdown(report) : reportText(report);
-    return { exitCode: EXIT.ok, stdout, stderr: '' };
+    return { exitCode: EXIT.ok, stdout, stderr: warnings };
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
-    const unreachable = error.kind === 'unreachable' || error.kind === 'permission' || error.kind === 'timeout';
-    const log = error.log ? `${error.log.trimEnd().split('\n').slice(-15).join('\n')}\n` : '';
-    return { exitCode: unreachable ? EXIT.usage : EXIT.findings, stdout: '', stderr: `${log}dockerfile-multistage: ${error.message}\n` };
+    const log = error.log && error.kind !== 'cancelled' ? `${error.log.trimEnd().split('\n').slice(-15).join('\n')}\n` : '';
+    const message = error.kind === 'cancelled' ? 'cancelled; the temporary images and containers were removed.' : error.message;
+    return { exitCode: exitCodeFor(error), stdout: '', stderr: `${warnings}${log}dockerfile-multistage: ${message}\n` };
   }
 }
 
-function read(environment: CliEnvironment, path: string): string {
+/** 1 only when a build failed (the Dockerfile's fault); 130 when cancelled; 2 when the comparison could not be run. */
+function exitCodeFor(error: EngineError): number {
+  if (error.kind === 'build-failed' || error.kind === 'base-image-missing') return EXIT.findings;
+  if (error.kind === 'cancelled') return EXIT.cancelled;
+  return EXIT.usage;
+}
+
+function read(environment: CliEnvironment, path: string): DecodedFile {
+  let bytes: Uint8Array;
   try {
-    return environment.readFile(path);
+    bytes = environment.readFile(path);
   } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`cannot read ${path === '-' ? 'standard input' : path}: ${describeFsError(error)}`);
   }
+  return decodeDockerfile(bytes);
 }
 
 /** One line ending with a full stop. */
@@ -195,6 +295,6 @@ function summary(files: readonly FileFindings[]): string {
   return `${all.length} finding${all.length === 1 ? '' : 's'} (${[...counts].map(([severity, n]) => `${n} ${severity}`).join(', ')})\n`;
 }
 
-export function readFileOrStdin(path: string): string {
-  return readFileSync(path === '-' ? 0 : path, 'utf8');
+export function readFileOrStdin(path: string): Buffer {
+  return readFileSync(path === '-' ? 0 : path);
 }

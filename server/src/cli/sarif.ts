@@ -9,8 +9,11 @@ export interface FileFindings {
   readonly findings: readonly Finding[];
 }
 
-/** A SARIF 2.1.0 log: rule metadata from the registry, one result per finding with 1-based regions. */
-export function toSarif(files: readonly FileFindings[], toolVersion: string, informationUri: string): Sarif.Log {
+/**
+ * A SARIF 2.1.0 log: rule metadata from the registry, one result per finding with 1-based regions,
+ * and the files that could not be checked as tool notifications of an unsuccessful run.
+ */
+export function toSarif(files: readonly FileFindings[], toolVersion: string, informationUri: string, errors: readonly string[] = []): Sarif.Log {
   const rules: Sarif.ReportingDescriptor[] = RULE_METADATA.map((rule) => ({
     id: rule.id,
     name: rule.id.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
@@ -50,6 +53,7 @@ export function toSarif(files: readonly FileFindings[], toolVersion: string, inf
       {
         tool: { driver: { name: 'dockerfile-multistage', version: toolVersion, semanticVersion: toolVersion, informationUri, rules } },
         columnKind: 'utf16CodeUnits',
+        invocations: [{ executionSuccessful: errors.length === 0, toolExecutionNotifications: errors.map((text) => ({ level: 'error' as const, message: { text } })) }],
         results,
       },
     ],

@@ -43,48 +43,69 @@ function isTrue(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
+const ADDRESS_FORMS = 'unix:///path/to/docker.sock, tcp://HOST:PORT (TLS with DOCKER_TLS_VERIFY=1), ssh://[USER@]HOST[:PORT] or npipe:////./pipe/NAME';
+
+/** The address as dockerode options; a value that is not an address is refused in a sentence naming where it came from. */
 function fromUrl(url: string, source: string, tls: { verify: boolean; certPath: string | undefined }): EngineEndpoint {
-  if (url.startsWith('unix://')) return { url, source, options: { socketPath: url.slice('unix://'.length) } };
+  const refuse = (why = 'which is not a Docker Engine address') => new Error(`${source} is "${url}", ${why}. Use ${ADDRESS_FORMS}.`);
+  // An empty unix:// path is the default socket, as for the Docker CLI.
+  if (url.startsWith('unix://')) return { url, source, options: { socketPath: url.slice('unix://'.length) || '/var/run/docker.sock' } };
   if (url.startsWith('npipe://')) return { url, source, options: { socketPath: url.slice('npipe://'.length).replace(/\//g, '\\') } };
-  const parsed = new URL(url);
+  // The Docker CLI reads HOST:PORT without a scheme as tcp://HOST:PORT, and no host as localhost.
+  const address = (!url.includes('://') && /^[\w.-]+:\d+$/.test(url) ? `tcp://${url}` : url).replace(/^(tcp|https?):\/\/(?=:|\/|$)/, '$1://localhost');
+  let parsed: URL;
+  try {
+    parsed = new URL(address);
+  } catch {
+    throw refuse();
+  }
   if (parsed.protocol === 'tcp:' || parsed.protocol === 'http:' || parsed.protocol === 'https:') {
     const https = tls.verify || parsed.protocol === 'https:' || parsed.port === '2376';
+    const files = ['ca.pem', 'cert.pem', 'key.pem'] as const;
+    const missing = tls.certPath ? files.filter((file) => !existsSync(join(tls.certPath!, file))) : [...files];
+    if (tls.verify && missing.length > 0) {
+      throw new Error(`${source === 'DOCKER_HOST' ? 'DOCKER_TLS_VERIFY is set' : `${source} uses TLS`}, but ${tls.certPath ?? 'DOCKER_CERT_PATH'} has no ${missing.join(', ')}: set DOCKER_CERT_PATH to the folder with the Engine's client certificates.`);
+    }
     const certificates =
-      https && tls.certPath && existsSync(join(tls.certPath, 'ca.pem'))
+      https && tls.certPath && missing.length === 0
         ? { ca: readFileSync(join(tls.certPath, 'ca.pem')), cert: readFileSync(join(tls.certPath, 'cert.pem')), key: readFileSync(join(tls.certPath, 'key.pem')) }
         : {};
-    return { url, source, options: { protocol: https ? 'https' : 'http', host: parsed.hostname, port: Number(parsed.port || (https ? 2376 : 2375)), ...certificates } };
+    return { url, source, options: { protocol: https ? 'https' : 'http', host: parsed.hostname || 'localhost', port: Number(parsed.port || (https ? 2376 : 2375)), ...certificates } };
   }
   if (parsed.protocol === 'ssh:') {
+    if (!parsed.hostname) throw refuse('which names no host');
     return {
       url,
       source,
       options: { protocol: 'ssh', host: parsed.hostname, port: Number(parsed.port || 22), username: decodeURIComponent(parsed.username) || undefined, sshOptions: { agent: process.env.SSH_AUTH_SOCK } },
     };
   }
-  throw new Error(`${source} is ${url}, which is not a unix://, tcp:// or ssh:// address`);
+  throw refuse();
 }
 
-/** The current Docker context's endpoint, unless it is the default one. */
+/** The current Docker context's endpoint, unless it is the default one; a context that is named but missing is an error, as for the Docker CLI. */
 function currentContext(env: Readonly<Record<string, string | undefined>>, home: string): EngineEndpoint | undefined {
   const configDir = env.DOCKER_CONFIG ?? join(home, '.docker');
   let name = env.DOCKER_CONTEXT;
+  let namedBy = 'DOCKER_CONTEXT';
   if (!name) {
     try {
       name = (JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')) as { currentContext?: string }).currentContext;
+      namedBy = join(configDir, 'config.json');
     } catch {
       return undefined;
     }
   }
   if (!name || name === 'default') return undefined;
   const id = createHash('sha256').update(name).digest('hex');
+  let meta: { Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } };
   try {
-    const meta = JSON.parse(readFileSync(join(configDir, 'contexts', 'meta', id, 'meta.json'), 'utf8')) as { Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } };
-    const host = meta.Endpoints?.docker?.Host;
-    if (!host) return undefined;
-    const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');
-    return fromUrl(host, `the Docker context "${name}"`, { verify: existsSync(join(tlsDir, 'ca.pem')) && !meta.Endpoints?.docker?.SkipTLSVerify, certPath: tlsDir });
+    meta = JSON.parse(readFileSync(join(configDir, 'contexts', 'meta', id, 'meta.json'), 'utf8')) as typeof meta;
   } catch {
-    return undefined;
+    throw new Error(`${namedBy} names the Docker context "${name}", which does not exist or cannot be read (docker context ls lists the contexts).`);
   }
+  const host = meta.Endpoints?.docker?.Host;
+  if (!host) return undefined;
+  const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');
+  return fromUrl(host, `the Docker context "${name}"`, { verify: existsSync(join(tlsDir, 'ca.pem')) && !meta.Endpoints?.docker?.SkipTLSVerify, certPath: tlsDir });
 }

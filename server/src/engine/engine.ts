@@ -6,7 +6,8 @@ import type { EngineEndpoint } from './endpoint';
 export class EngineError extends Error {
   constructor(
     message: string,
-    readonly kind: 'unreachable' | 'permission' | 'build-failed' | 'base-image-missing' | 'cancelled' | 'timeout' | 'engine',
+    /** `context`: the build context cannot be sent; `not-an-engine`: the address answers, but not as a Docker Engine. */
+    readonly kind: 'unreachable' | 'permission' | 'not-an-engine' | 'context' | 'build-failed' | 'base-image-missing' | 'cancelled' | 'timeout' | 'engine',
     readonly log = '',
   ) {
     super(message);
@@ -22,6 +23,8 @@ export interface BuildProgress {
   readonly line: string;
   /** Whether this line starts a new step (`Step 3/9 : RUN ...`). */
   readonly startsStep: boolean;
+  /** The image a step ended with (` ---> 1a2b3c4d5e6f`): the base image for FROM, else the step's own. */
+  readonly image?: string;
 }
 
 export interface BuildRequest {
@@ -60,9 +63,25 @@ export class DockerEngine {
     this.docker = new Docker({ ...endpoint.options, timeout: undefined });
   }
 
-  /** Resolves when the Engine answers; otherwise throws an EngineError saying what to do. */
+  /** Resolves when a Docker Engine answers; otherwise throws an EngineError saying what to do. */
   async ping(timeoutMs = 5000, signal?: AbortSignal): Promise<void> {
-    await this.call('reach the Docker Engine', timeoutMs, signal, (abortSignal) => (this.docker.ping as unknown as (options: object) => Promise<unknown>)(withAbort({}, abortSignal)));
+    let answer: unknown;
+    try {
+      answer = await this.call('reach the Docker Engine', timeoutMs, signal, (abortSignal) => (this.docker.ping as unknown as (options: object) => Promise<unknown>)(withAbort({}, abortSignal)));
+    } catch (error) {
+      if (!(error instanceof EngineError) || error.kind !== 'engine') throw error;
+      const status = /\(HTTP code (\d+)\)/.exec(error.message)?.[1];
+      throw this.notAnEngine(status ? `GET /_ping answered HTTP ${status}` : error.message.replace(/^.*could not reach the Docker Engine: /, ''));
+    }
+    // An Engine answers GET /_ping with "OK"; any other server that happens to answer is not one.
+    if (String(answer).trim() !== 'OK') throw this.notAnEngine(`GET /_ping answered ${JSON.stringify(String(answer).slice(0, 60))}`);
+  }
+
+  private notAnEngine(detail: string): EngineError {
+    return new EngineError(
+      `${this.endpoint.url} (from ${this.endpoint.source}) answers, but not as a Docker Engine (${detail.trim()}). Point DOCKER_HOST, the Docker context or the multistage.docker.host setting at a Docker Engine.`,
+      'not-an-engine',
+    );
   }
 
   async build(request: BuildRequest): Promise<{ imageId: string; seconds: number; log: string }> {
@@ -73,6 +92,12 @@ export class DockerEngine {
     let instruction: string | undefined;
     // The classic builder runs each RUN in a container it names in the log: " ---> Running in 1a2b3c".
     const buildContainers = new Set<string>();
+    // A context that cannot be sent (a file unreadable or changed) must not read as an Engine failure.
+    let contextFailure: EngineError | undefined;
+    request.context.once('error', (error: unknown) => {
+      contextFailure = error instanceof EngineError ? error : new EngineError(`Could not send the build context: ${error instanceof Error ? error.message : String(error)}`, 'context');
+      controller.abort(contextFailure);
+    });
     try {
       const stream = await this.docker.buildImage(request.context, {
         t: request.tag,
@@ -104,12 +129,13 @@ export class DockerEngine {
               const running = /---> Running in ([0-9a-f]{12,64})/.exec(line);
               if (running) buildContainers.add(running[1]!);
               const match = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
+              const image = /^\s*---> ([0-9a-f]{12,64})\s*$/.exec(line)?.[1];
               if (match) {
                 step = Number(match[1]);
                 instruction = match[3];
                 request.onProgress?.({ step, steps: Number(match[2]), instruction, line, startsStep: true });
               } else {
-                request.onProgress?.({ step, instruction, line, startsStep: false });
+                request.onProgress?.({ step, instruction, line, startsStep: false, ...(image ? { image } : {}) });
               }
               const built = /^Successfully built ([0-9a-f]+)/.exec(line);
               if (built && !id) id = built[1]!;
@@ -119,9 +145,14 @@ export class DockerEngine {
       });
       return { imageId, seconds: (Date.now() - started) / 1000, log };
     } catch (error) {
+      if (contextFailure) {
+        await this.removeBuildContainers(buildContainers);
+        throw contextFailure;
+      }
       if (controller.signal.aborted) {
         await this.removeBuildContainers(buildContainers);
-        throw request.signal?.aborted ? new EngineError('The build was cancelled.', 'cancelled', log) : new EngineError(`The build did not finish within ${Math.round((request.timeoutMs ?? 0) / 1000)} s.`, 'timeout', log);
+        // A build that runs past its time failed as a build (exit 1), not as an unreachable Engine.
+        throw request.signal?.aborted ? new EngineError('The build was cancelled.', 'cancelled', log) : new EngineError(`The build did not finish within ${Math.round((request.timeoutMs ?? 30 * 60_000) / 1000)} s.`, 'build-failed', log);
       }
       if (error instanceof EngineError) throw this.describeBuildFailure(error, step, instruction);
       throw this.describe(error, 'build the image');
@@ -160,7 +191,10 @@ export class DockerEngine {
   /** Runs a throwaway container (removed afterwards) and returns its exit code and combined output. */
   async run(image: string, command: readonly string[] | undefined, options: { timeoutMs?: number; signal?: AbortSignal; entrypoint?: readonly string[]; labels?: Record<string, string> } = {}): Promise<RunResult> {
     const timeoutMs = options.timeoutMs ?? 60_000;
-    const container = await this.call(`create a container from ${image}`, DEFAULT_TIMEOUT_MS, options.signal, (abortSignal) =>
+    if (options.signal?.aborted) throw new EngineError(`Cancelled before running a container of ${image}.`, 'cancelled');
+    // Creating is not cancelled midway: an aborted create request can still make the container on
+    // the Engine, and then nothing would know its id to remove it. It takes well under a second.
+    const container = await this.call(`create a container from ${image}`, DEFAULT_TIMEOUT_MS, undefined, (abortSignal) =>
       this.docker.createContainer({
         Image: image,
         Cmd: command ? [...command] : undefined,
@@ -175,6 +209,7 @@ export class DockerEngine {
       } as Docker.ContainerCreateOptions),
     );
     try {
+      if (options.signal?.aborted) throw new EngineError(`Cancelled before starting a container of ${image}.`, 'cancelled');
       await this.call(`start a container from ${image}`, DEFAULT_TIMEOUT_MS, options.signal, (abortSignal) => container.start(withAbort({}, abortSignal)));
       const waited = (await this.call(`wait for a container of ${image}`, timeoutMs, options.signal, (abortSignal) => container.wait(withAbort({}, abortSignal)))) as { StatusCode: number };
       const logs = (await this.call(`read the output of a container of ${image}`, DEFAULT_TIMEOUT_MS, options.signal, () => container.logs({ stdout: true, stderr: true, follow: false }))) as unknown as Buffer;
@@ -184,11 +219,37 @@ export class DockerEngine {
     }
   }
 
-  /** Removes the tag and its image, keeping the parent layers: they are the build cache. */
-  async removeImage(tag: string): Promise<void> {
-    await this.call(`remove ${tag}`, DEFAULT_TIMEOUT_MS, undefined, () => this.docker.getImage(tag).remove({ force: true, noprune: true })).catch((error: unknown) => {
-      if (!(error instanceof EngineError && /No such image|not found/i.test(error.message))) throw error;
+  /**
+   * Removes a tag or an image. With `prune`, as `docker rmi` does: a tag that is not the image's
+   * last is only untagged, otherwise the image goes with its untagged parents that nothing else
+   * needs, and an image still needed (a child, a container) is kept. Without it, the image goes and
+   * its parents stay (the build cache, left dangling). A missing image is not an error.
+   */
+  async removeImage(reference: string, options: { prune?: boolean } = {}): Promise<void> {
+    const how = options.prune ? {} : { force: true, noprune: true };
+    await this.call(`remove ${reference}`, DEFAULT_TIMEOUT_MS, undefined, () => this.docker.getImage(reference).remove(how)).catch((error: unknown) => {
+      if (!(error instanceof EngineError && /No such image|not found|conflict|being used|has dependent child|must be forced/i.test(error.message))) throw error;
     });
+  }
+
+  /** Tags an image (by id or name) as repository:tag, moving the tag if it named another image. */
+  async tagImage(image: string, repository: string, tag: string): Promise<void> {
+    await this.call(`tag ${image} as ${repository}:${tag}`, DEFAULT_TIMEOUT_MS, undefined, () => this.docker.getImage(image).tag({ repo: repository, tag }));
+  }
+
+  /** Image ids (sha256:...) with their tags; `dangling` lists only untagged images no other image builds on. */
+  async listImages(filter: { dangling?: boolean; reference?: string } = {}): Promise<Array<{ id: string; tags: string[] }>> {
+    const filters: Record<string, string[]> = {};
+    if (filter.dangling) filters.dangling = ['true'];
+    if (filter.reference) filters.reference = [filter.reference];
+    const images = await this.call('list images', DEFAULT_TIMEOUT_MS, undefined, () => this.docker.listImages({ filters: JSON.stringify(filters) } as Docker.ListImagesOptions));
+    return images.map((image) => ({ id: image.Id, tags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>') }));
+  }
+
+  /** Force-removes every container carrying the label (probe and smoke containers of one compare). */
+  async removeContainers(label: string, value: string): Promise<void> {
+    const containers = await this.call('list containers', DEFAULT_TIMEOUT_MS, undefined, () => this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${label}=${value}`] }) } as Docker.ContainerListOptions));
+    for (const container of containers) await this.docker.getContainer(container.Id).remove({ force: true }).catch(() => undefined);
   }
 
   async imageExists(tag: string): Promise<boolean> {
@@ -220,7 +281,9 @@ export class DockerEngine {
     const raw = error instanceof Error ? error.message : String(error);
     const code = (error as NodeJS.ErrnoException).code;
     const where = `${this.endpoint.url} (from ${this.endpoint.source})`;
-    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'ECONNRESET' || /connect ENOENT|ECONNREFUSED/.test(raw)) {
+    // ENOENT only from connect() (no socket there): a missing local file is not an unreachable Engine.
+    const connecting = (error as NodeJS.ErrnoException).syscall === 'connect' || /connect ENOENT|ECONNREFUSED/.test(raw);
+    if ((code === 'ENOENT' && connecting) || code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNRESET' || /ECONNREFUSED/.test(raw)) {
       return new EngineError(`Could not reach the Docker Engine at ${where}. Is Docker running? Start it (for example \`sudo systemctl start docker\`), or point DOCKER_HOST or the multistage.docker.host setting at a running Engine.`, 'unreachable');
     }
     if (code === 'EACCES' || /EACCES|permission denied/i.test(raw)) {

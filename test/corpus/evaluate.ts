@@ -150,7 +150,7 @@ function stagesOf(text: string): Stage[] {
 /** The final stage and the stages it is built FROM, base first. */
 function shippedStages(stages: readonly Stage[]): Stage[] {
   const chain: Stage[] = [];
-  for (let stage = stages[stages.length - 1]; stage && !chain.includes(stage); ) {
+  for (let stage: Stage | undefined = stages[stages.length - 1]; stage && !chain.includes(stage); ) {
     chain.unshift(stage);
     const parentName = stage.image.toLowerCase();
     stage = stages.slice(0, stages.indexOf(stage)).find((candidate) => candidate.name === parentName);
@@ -199,9 +199,9 @@ function rewriteProblems(record: CorpusRecord, original: string, result: ReturnT
   if (!result.ok) return [`not rewritten (${result.kind}): ${result.reason}`];
   const problems: string[] = [];
   const output = result.text;
-  const before = new Set(validate(original).filter((d) => d.severity === 1).map((d) => d.message));
+  const before = new Set(validate(original).filter((d) => d.severity === 1).map((d) => String(d.message)));
   for (const diagnostic of validate(output)) {
-    if (diagnostic.severity === 1 && !before.has(diagnostic.message)) problems.push(`Docker rejects it: ${diagnostic.message} (line ${diagnostic.range.start.line + 1})`);
+    if (diagnostic.severity === 1 && !before.has(String(diagnostic.message))) problems.push(`Docker rejects it: ${String(diagnostic.message)} (line ${diagnostic.range.start.line + 1})`);
   }
   const stages = stagesOf(output);
   const shipped = shippedStages(stages);

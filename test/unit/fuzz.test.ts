@@ -34,7 +34,9 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('duplicate-line' as const), at: fc.nat() }),
 );
 
-function mutate(text: string, edits: ReadonlyArray<fc.Infer<typeof mutation>>): string {
+type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
+
+function mutate(text: string, edits: readonly Mutation[]): string {
   let result = text;
   for (const edit of edits) {
     if (edit.kind === 'line-endings') {
@@ -69,7 +71,7 @@ function assertInsideDocument(text: string, findings: readonly Finding[]): void 
 
 /** Errors Docker's parser would report, as dockerfile-utils (VS Code's Docker validator) finds them. */
 function dockerErrors(text: string): Set<string> {
-  return new Set(validate(text).filter((diagnostic) => diagnostic.severity === 1).map((diagnostic) => diagnostic.message));
+  return new Set(validate(text).filter((diagnostic) => diagnostic.severity === 1).map((diagnostic) => String(diagnostic.message)));
 }
 
 describe('fuzz: mutated real Dockerfiles', function () {

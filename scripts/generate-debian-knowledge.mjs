@@ -12,7 +12,7 @@
 //     Packages file given with --packages-file PATH (for reproducibility). Not `apt-cache
 //     dumpavail`: it prints the locally installed version when that is newer, so a machine
 //     with e.g. NodeSource's nodejs would leak a non-Debian record into the data.
-//   - server/src/core/knowledge/build-tools.json, section `apt`: which packages are build-only.
+//   - server/src/core/families/apt.data.json, `buildOnly`: which packages are build-only.
 //
 // Run:
 //   node scripts/generate-debian-knowledge.mjs
@@ -34,7 +34,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CATALOGUE = join(ROOT, 'server/src/core/knowledge/build-tools.json');
+const CATALOGUE = join(ROOT, 'server/src/core/families/apt.data.json');
 const DEFAULT_OUTPUT = join(ROOT, 'server/src/core/knowledge/debian-packages.generated.json');
 const APT_HELPER = '/usr/lib/apt/apt-helper';
 // A package whose own files are under this share of what it pulls in is a metapackage.
@@ -270,7 +270,7 @@ function installSizeKiB(db, base, name) {
 // ---- Runtime counterparts -------------------------------------------------------------
 
 function loadBuildOnlyTest() {
-  const { apt } = JSON.parse(readFileSync(CATALOGUE, 'utf8'));
+  const { buildOnly: apt } = JSON.parse(readFileSync(CATALOGUE, 'utf8'));
   const names = new Set(apt.packages);
   const patterns = apt.patterns.map((p) => new RegExp(p));
   return (name) => names.has(name) || patterns.some((re) => re.test(name));

@@ -225,7 +225,9 @@ function rewriteProblems(record: CorpusRecord, original: string, result: ReturnT
   // The start and the environment are kept.
   const originalFinal = shippedStages(stagesOf(original)).at(-1)!;
   const kept = new Set(final.instructions.map((instruction) => normalize(instruction.getTextContent())));
-  const compilesAtStart = originalFinal.instructions.some((instruction) => ['CMD', 'ENTRYPOINT'].includes(instruction.getKeyword()) && /\b(go run|cargo run|spring-boot:run|bootRun)\b/.test(instruction.getTextContent()));
+  const compilesAtStart = originalFinal.instructions.some(
+    (instruction) => ['CMD', 'ENTRYPOINT'].includes(instruction.getKeyword()) && /\b(go run|cargo run|dotnet run|spring-boot:run|bootRun)\b/.test(instruction.getTextContent().replace(/[",[\]]+/g, ' ').replace(/\s+/g, ' ')),
+  );
   for (const instruction of originalFinal.instructions) {
     const keyword = instruction.getKeyword();
     if (!['CMD', 'ENTRYPOINT', 'USER', 'EXPOSE', 'ENV', 'WORKDIR'].includes(keyword)) continue;

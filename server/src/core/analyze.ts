@@ -4,7 +4,7 @@ import { DockerfileModel } from './model';
 import { shellParser } from './shell/tree-sitter';
 import { ALL_RULES, type Rule, type RuleMatch } from './rules';
 import { compareRanges } from './text';
-import type { AnalyzeOptions, Finding, RelatedInformation, Severity } from './types';
+import type { AnalyzeOptions, Finding, RelatedInformation, RuleId, Severity } from './types';
 
 export interface AnalysisHooks {
   /**
@@ -52,7 +52,7 @@ export function analyzeModel(model: DockerfileModel, options: AnalyzeOptions = {
   return findings.sort((a, b) => compareRanges(a.range, b.range) || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
 }
 
-function toFinding(rule: Rule, severity: Severity, match: RuleMatch, context: AnalysisContext): Finding {
+function toFinding(rule: Rule<RuleId>, severity: Severity, match: RuleMatch, context: AnalysisContext): Finding {
   const model = context.model;
   const related: RelatedInformation[] = (match.related ?? []).map((r) => ({ range: model.rangeOf(r.start, r.end), message: r.message }));
   const target = context.target;

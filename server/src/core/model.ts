@@ -55,6 +55,15 @@ const POSIX_SHELLS = /(^|\/)(sh|bash|dash|ash|zsh|ksh)$/;
 const LONE_CR = /\r(?!\n)/g;
 const LONE_CR_STAND_IN = '\uE000';
 
+/**
+ * BuildKit's automatic platform ARGs (usable in FROM, and in a stage after `ARG NAME`), as on the
+ * linux/amd64 machines most images are built on: `FROM build-${TARGETARCH}` then names a stage.
+ */
+const PLATFORM_ARGS: Readonly<Record<string, string>> = {
+  TARGETPLATFORM: 'linux/amd64', TARGETOS: 'linux', TARGETARCH: 'amd64', TARGETVARIANT: '',
+  BUILDPLATFORM: 'linux/amd64', BUILDOS: 'linux', BUILDARCH: 'amd64', BUILDVARIANT: '',
+};
+
 /** One parsed Dockerfile: stages, scopes and lazily parsed RUN commands. Built once per text. */
 export class DockerfileModel {
   /** Lines as the editor counts them: every position a client sees is in these. */
@@ -77,12 +86,16 @@ export class DockerfileModel {
     this.parsedLines = dockerLines === text ? this.lines : new LineIndex(dockerLines);
     this.ast = DockerfileParser.parse(parserText);
     this.escapeChar = this.ast.getEscapeCharacter();
-    this.globalScope = VariableScope.of(
-      this.ast.getInitialARGs().flatMap((arg) => {
+    this.globalScope = VariableScope.of([
+      ...Object.entries(PLATFORM_ARGS),
+      ...this.ast.getInitialARGs().flatMap((arg) => {
         const property = arg.getProperty();
-        return property ? [[property.getName(), property.getValue() ?? undefined] as const] : [];
+        if (!property) return [];
+        const name = property.getName();
+        // `ARG TARGETARCH` without a default declares the automatic value; it does not unset it.
+        return [[name, property.getValue() ?? PLATFORM_ARGS[name]] as const];
       }),
-    );
+    ]);
     const suppressions = suppressionsByLine(comments);
     const { stages, instructions } = this.collectStages(suppressions);
     this.stages = stages;

@@ -1,18 +1,11 @@
+import type { RuleId } from './rules';
 import type { Range } from './text';
+
+export type { RuleId };
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off';
 
-export type RuleId =
-  | 'build-tools-in-runtime'
-  | 'toolchain-base-image'
-  | 'late-removal'
-  | 'cache-busting-copy'
-  | 'package-cache-left'
-  | 'install-recommends'
-  | 'copy-whole-stage'
-  | 'unknown-target'
-  | 'shell-parse-error';
 
 export interface AnalyzeOptions {
   /** The stage whose image ships (`docker build --target`); default: the final stage. */

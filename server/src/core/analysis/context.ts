@@ -1,15 +1,26 @@
 import type { Copy, JSONInstruction } from 'dockerfile-ast';
 import { interpretCommand, type CommandEffect } from '../commands';
-import { isBuildOnlyPackage, type PackageFamily } from '../knowledge/build-tools';
+import { ECOSYSTEM_COMMANDS, languageOfImage } from '../ecosystems';
+import { buildsSomething } from '../commands/roles';
+import { baseDistribution, family as familyById, PACKAGE_MANAGER_TOOLS, type Distribution, type FamilyId } from '../families';
 import type { DockerfileModel, InstructionInfo, StageInfo } from '../model';
+import type { ShellCommand } from '../shell/parse';
+import { buildHelperVerdicts, type BuildHelperVerdicts } from './build-helpers';
 import { PackageHistory, type PackageRecord } from './packages';
+import { startScriptKind, startText } from './start';
 
-// Commands some rule looks at. A RUN that names none of them cannot produce a finding, so its shell
-// text is never parsed: most RUN lines of a big file are skipped this way on every keystroke.
-const INTERESTING_COMMANDS =
-  /\b(apt-get|apt|aptitude|apt-mark|apk|yum|dnf|microdnf|tdnf|zypper|pip\d*(\.\d+)?|python\d*(\.\d+)?|uv|npm|yarn|pnpm|go|bundler?|mvnw?|gradlew?|cargo|composer|poetry|pipenv|dotnet|rm|curl|wget|git)\b/;
+// Commands some rule looks at: every family's and ecosystem's programs, and the file commands. A
+// RUN that names none of them cannot produce a finding, so its shell text is never parsed: most
+// RUN lines of a big file are skipped this way on every keystroke.
+const INTERESTING_COMMANDS = new RegExp(
+  `(^|[^\\w.+-])(${[...PACKAGE_MANAGER_TOOLS, ...ECOSYSTEM_COMMANDS, 'rm', 'curl', 'wget', 'git'].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\d*(\\.\\d+)?($|[^\\w+-])`,
+);
 
 export type { PackageRecord };
+
+// Packages that can be build-only in context (fetch tools, node-gyp's and Rails' helpers): only
+// these make the analysis read every RUN of the runtime image.
+const HELPER_CANDIDATES = /^(git|curl|wget|gnupg|nodejs|yarn|node-gyp|make|g\+\+|gcc|gcc-c\+\+|build-base|python[\d.]*(-minimal)?|python-is-python3|py3-(pip|setuptools))$/;
 
 /** A source or destination word of COPY or ADD, with its document offsets. */
 export interface CopyArgument {
@@ -40,9 +51,12 @@ export class AnalysisContext {
   readonly target: StageInfo | undefined;
   readonly targetFound: boolean;
   readonly extraBuildTools: ReadonlySet<string>;
+  /** The distribution the runtime image is built on (its runtime libraries are named after it). */
+  readonly runtimeDistribution: Distribution | undefined;
   private readonly effectsCache = new Map<InstructionInfo, readonly CommandEffect[]>();
   private readonly copyCache = new Map<InstructionInfo, CopyInfo>();
   private packageHistory: PackageHistory | undefined;
+  private readonly helperVerdicts = new Map<FamilyId, BuildHelperVerdicts>();
 
   constructor(
     readonly model: DockerfileModel,
@@ -55,14 +69,46 @@ export class AnalysisContext {
     this.target = runtime.target;
     this.targetFound = runtime.targetFound;
     this.extraBuildTools = new Set(extraBuildTools);
+    const root = runtime.stages[0];
+    this.runtimeDistribution = root && root.image.repository !== 'scratch' ? baseDistribution(root.image) : undefined;
   }
 
   isRuntimeStage(stage: StageInfo): boolean {
     return this.runtimeStages.includes(stage);
   }
 
-  isBuildOnly(family: PackageFamily, name: string): boolean {
-    return isBuildOnlyPackage(family, name, this.extraBuildTools);
+  isBuildOnly(family: FamilyId, name: string): boolean {
+    if (this.extraBuildTools.has(name) || familyById(family).isBuildOnly(name)) return true;
+    return HELPER_CANDIDATES.test(name) && this.buildHelpers(family).buildOnly.has(name);
+  }
+
+  /** Packages that are build tools here because only the build uses them (node-gyp's python3, git for go mod download). */
+  buildHelpers(family: FamilyId): BuildHelperVerdicts {
+    let verdicts = this.helperVerdicts.get(family);
+    if (!verdicts) {
+      // Every RUN of the runtime image counts here: what it runs is what the build uses.
+      const commands = this.runtimeInstructions.flatMap((info) => (info.keyword === 'RUN' ? (this.model.shellOf(info)?.commands ?? []) : []));
+      const root = this.runtimeStages[0];
+      const installsBuildTools = this.packages().some((record) => record.family === family && familyById(family).isBuildOnly(record.name));
+      verdicts = buildHelperVerdicts({
+        family,
+        buildCommands: commands,
+        runtimeCommands: [],
+        startText: startText(this.model, this.runtimeStages),
+        startScript: undefined,
+        opaqueStartScript: startScriptKind(this.model, this.runtimeStages) === 'script',
+        baseEcosystem: root ? languageOfImage(root.image) : undefined,
+        imageBuilds: installsBuildTools || commands.some(buildsSomething),
+      });
+      this.helperVerdicts.set(family, verdicts);
+    }
+    return verdicts;
+  }
+
+  /** The commands of a RUN some rule looks at; empty for RUNs that mention nothing of interest. */
+  commandsOf(info: InstructionInfo): readonly ShellCommand[] {
+    if (info.keyword !== 'RUN' || !INTERESTING_COMMANDS.test(this.model.argumentsText(info))) return [];
+    return this.model.shellOf(info)?.commands ?? [];
   }
 
   /** What each command of a RUN does, in order; empty for RUNs that mention nothing of interest. */
@@ -70,10 +116,8 @@ export class AnalysisContext {
     const cached = this.effectsCache.get(info);
     if (cached) return cached;
     let effects: readonly CommandEffect[] = [];
-    if (info.keyword === 'RUN' && INTERESTING_COMMANDS.test(this.model.argumentsText(info))) {
-      const parsed = this.model.shellOf(info);
-      effects = parsed ? parsed.commands.flatMap(interpretCommand) : [];
-    }
+    const commands = this.commandsOf(info);
+    if (commands.length > 0) effects = commands.flatMap(interpretCommand);
     this.effectsCache.set(info, effects);
     return effects;
   }

@@ -1,12 +1,11 @@
 import type { CommandEffect } from '../commands';
-import type { PackageFamily } from '../knowledge/build-tools';
-import { debianInstalledSize } from '../knowledge/runtime-libraries';
+import { family as familyById, type FamilyId } from '../families';
 import type { InstructionInfo } from '../model';
 import type { ShellArg } from '../shell/parse';
 
 /** One package installed in the runtime image, and whether and where it went away again. */
 export interface PackageRecord {
-  readonly family: PackageFamily;
+  readonly family: FamilyId;
   readonly name: string;
   readonly installedBy: InstructionInfo;
   readonly installArg: ShellArg;
@@ -64,7 +63,7 @@ export class PackageHistory {
   }
 
   /** The package with that name, or every package of an apk `--virtual` group of that name. */
-  private installedNamed(family: PackageFamily, name: string): PackageRecord[] {
+  private installedNamed(family: FamilyId, name: string): PackageRecord[] {
     const direct = this.installed.get(keyOf(family, name));
     if (direct) return [direct];
     return family === 'apk' ? [...this.installed.values()].filter((record) => record.family === 'apk' && record.virtualGroup === name) : [];
@@ -73,7 +72,7 @@ export class PackageHistory {
   private remove(record: PackageRecord, by: InstructionInfo, start: number, end: number, autoremove: boolean): void {
     record.removal = { by, start, end };
     this.installed.delete(keyOf(record.family, record.name));
-    const dependencies = record.family === 'apt' && !autoremove ? debianInstalledSize(record.name)?.dependsOn : undefined;
+    const dependencies = autoremove ? undefined : familyById(record.family).installedSize?.(record.name)?.dependsOn;
     record.dependenciesLeft = dependencies && dependencies.length > 0 ? dependencies : undefined;
   }
 
@@ -88,6 +87,6 @@ export class PackageHistory {
   }
 }
 
-function keyOf(family: PackageFamily, name: string): string {
+function keyOf(family: FamilyId, name: string): string {
   return `${family}:${name}`;
 }

@@ -1,17 +1,21 @@
+import { ecosystemOfCommand, toolName } from '../ecosystems';
+import { familyOfTool } from '../families';
 import type { ShellCommand } from '../shell/parse';
-import { stripWrappers } from './argv';
+import { basename, stripWrappers } from './argv';
 import type { CommandEffect } from './effects';
 import { interpretFileCommand } from './paths';
-import { interpretPackageManager } from './package-managers';
-import { interpretProjectTool } from './project-tools';
 
-export type { CommandEffect, Ecosystem, PackageArg } from './effects';
-export { DEPENDENCY_MANIFESTS } from './project-tools';
+export type { CommandEffect, PackageArg } from './effects';
 export { resolvePath } from './paths';
 
-/** Everything one simple command does that the rules look at, in order. */
+/** Everything one simple command does that the rules look at, in order: asked of the registries. */
 export function interpretCommand(command: ShellCommand): CommandEffect[] {
   const argv = stripWrappers(command.args);
-  if (argv.length === 0) return [];
-  return [...interpretPackageManager(argv, command), ...interpretProjectTool(argv, command), ...interpretFileCommand(argv, command)];
+  const program = basename(argv[0]?.value);
+  if (program === undefined) return [];
+  const family = familyOfTool(program);
+  if (family) return family.interpret(program, argv, command);
+  const ecosystem = ecosystemOfCommand(program);
+  if (ecosystem?.interpret) return ecosystem.interpret(toolName(program), argv, command);
+  return interpretFileCommand(argv, command);
 }

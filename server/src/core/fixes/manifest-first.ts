@@ -1,12 +1,11 @@
 import { wholeContextSource, type AnalysisContext } from '../analysis/context';
-import { DEPENDENCY_MANIFESTS, interpretCommand, resolvePath, type CommandEffect } from '../commands';
+import { interpretCommand, resolvePath, type CommandEffect } from '../commands';
+import { ecosystem } from '../ecosystems';
 import type { InstructionInfo, StageInfo } from '../model';
 import type { TextEdit } from '../types';
 
 // Between the copy and the install nothing may depend on the copied files.
 const HARMLESS_BETWEEN = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'USER', 'STOPSIGNAL', 'HEALTHCHECK']);
-// Ecosystems whose install needs nothing but the manifests (mvn, gradle and cargo compile too).
-const MANIFEST_ONLY = new Set(['python', 'node', 'go', 'ruby', 'php']);
 
 export interface ManifestFirstFix {
   readonly wholeCopy: InstructionInfo;
@@ -34,7 +33,8 @@ export function manifestFirstFix(context: AnalysisContext, stage: StageInfo): Ma
   if (!parsed || parsed.error || parsed.commands.length === 0) return undefined;
   const effects = context.effectsOf(install);
   const installs = effects.filter((effect): effect is Extract<CommandEffect, { kind: 'dependency-install' }> => effect.kind === 'dependency-install');
-  if (installs.length === 0 || !installs.every((effect) => MANIFEST_ONLY.has(effect.ecosystem))) return undefined;
+  // mvn, gradle and cargo compile too: only installs that need nothing but the manifests move.
+  if (installs.length === 0 || !installs.every((effect) => ecosystem(effect.ecosystem).installNeedsOnlyManifests)) return undefined;
   // Every command must be the install itself (or cd/set): a build step would need the sources.
   const onlyInstalls = parsed.commands.every((command) => {
     const name = command.args[0]?.value ?? '';
@@ -47,7 +47,7 @@ export function manifestFirstFix(context: AnalysisContext, stage: StageInfo): Ma
   // pip names its requirement files; they are found where the copy put them, relative to the RUN's directory.
   const manifests: string[] = [];
   for (const effect of installs) {
-    for (const manifest of effect.manifests.length > 0 ? effect.manifests : DEPENDENCY_MANIFESTS[effect.ecosystem]) {
+    for (const manifest of effect.manifests) {
       const inContext = effect.ecosystem === 'python' ? contextPath(resolvePath(manifest, effect.command.cwd), copiedTo) : manifest;
       if (!inContext || /\s/.test(inContext)) return undefined;
       if (!manifests.includes(inContext)) manifests.push(inContext);

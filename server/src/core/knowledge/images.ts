@@ -1,5 +1,10 @@
 /** An image reference split into its parts: `registry/path/name:tag@digest`. */
 export interface ImageReference {
+  /**
+   * A registry or mirror path in front of an official image (`public.ecr.aws/docker/library/`,
+   * `docker.io/library/`, `mirror.gcr.io/library/`), kept on the images a rewrite derives from it.
+   */
+  readonly prefix: string;
   /** Repository as Docker Hub spells it for official images (`golang`, not `docker.io/library/golang`). */
   readonly repository: string;
   readonly tag: string;
@@ -25,14 +30,32 @@ export function parseImageReference(reference: string): ImageReference {
     rest = rest.slice(0, colon);
     explicitTag = true;
   }
-  return { repository: normalizeRepository(rest.toLowerCase()), tag, digest, explicitTag };
+  const { prefix, repository } = splitRegistry(rest.toLowerCase());
+  return { prefix, repository, tag, digest, explicitTag };
 }
 
-function normalizeRepository(repository: string): string {
-  for (const prefix of ['docker.io/library/', 'index.docker.io/library/', 'registry-1.docker.io/library/', 'library/', 'docker.io/', 'index.docker.io/']) {
-    if (repository.startsWith(prefix)) return repository.slice(prefix.length);
-  }
-  return repository;
+const DOCKER_HUB_HOSTS = ['docker.io/', 'index.docker.io/', 'registry-1.docker.io/'];
+
+/** Official images behind any mirror end in `library/NAME`; Docker Hub's host may also be spelled out. */
+function splitRegistry(path: string): { prefix: string; repository: string } {
+  const library = /^(.*\/)?library\/([^/]+)$/.exec(path);
+  if (library) return { prefix: `${library[1] ?? ''}library/`, repository: library[2]! };
+  const hub = DOCKER_HUB_HOSTS.find((host) => path.startsWith(host));
+  if (hub) return { prefix: hub, repository: path.slice(hub.length) };
+  return { prefix: '', repository: path };
+}
+
+/**
+ * An image on the same registry or mirror as `reference`: `debian:bookworm-slim` next to
+ * `public.ecr.aws/docker/library/golang:1.22` is `public.ecr.aws/docker/library/debian:bookworm-slim`.
+ * Images of other registries (`mcr.microsoft.com/...`) stay as they are.
+ */
+export function onSameRegistry(reference: ImageReference, image: string): string {
+  if (!reference.prefix) return image;
+  const path = image.split(/[:@]/)[0]!;
+  if (path.includes('.') && path.includes('/')) return image; // another registry's host
+  if (reference.prefix.endsWith('library/') && path.includes('/')) return `${reference.prefix.slice(0, -'library/'.length)}${image}`;
+  return `${reference.prefix}${image}`;
 }
 
 /**

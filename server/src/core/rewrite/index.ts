@@ -1,28 +1,44 @@
 import { analyzeModel } from '../analyze';
-import { findToolchainImage, parseImageReference, runtimeBaseFor } from '../knowledge/images';
-import { DockerfileModel, type InstructionInfo, type StageInfo } from '../model';
+import { findToolchainImage } from '../ecosystems';
+import { distributionOf, type DistributionBase, type PackageFamily } from '../families';
+import { parseImageReference } from '../knowledge/images';
+import { DockerfileModel, type StageInfo } from '../model';
+import { ALL_RULES } from '../rules';
 import { shellParser } from '../shell/tree-sitter';
 import { applyManifestFirst } from './manifest-first';
 import { planSplit, type Plan } from './plan';
-import { renderInstall, type RuntimeInstall } from './runtime-install';
-import { classifyStart } from './start-command';
+import { renderSplit } from './render';
+import type { RuntimeInstall } from './runtime-install';
+
+/** The build context, read through the adapter that has it (the CLI's folder, the editor's workspace). */
+export interface BuildContext {
+  /** A file by its path relative to the context; undefined when it is absent or cannot be read. */
+  readFile(path: string): string | undefined;
+  /** The names of the entries at the context's root. */
+  list?(): readonly string[];
+}
 
 export interface RewriteOptions {
   /** The stage to split, as `docker build --target` names it; default: the final stage. */
   readonly target?: string;
   readonly extraBuildTools?: readonly string[];
+  /** The build context, when there is one: Cargo.toml names a binary, a .csproj the assembly. */
+  readonly context?: BuildContext;
 }
 
 export interface RewriteSummary {
   readonly builderStage: string;
   readonly runtimeBase: string;
-  readonly ecosystem: string;
+  /** The ecosystems whose builds were split (`python`, `node`, ...); several can apply to one image. */
+  readonly ecosystems: readonly string[];
   /** Build-only packages that now live only in the builder. */
   readonly movedPackages: readonly string[];
   /** Packages the runtime stage installs. */
   readonly runtimePackages: readonly string[];
   /** Paths the runtime stage copies from the builder. */
   readonly copiedPaths: readonly string[];
+  /** Why something stayed in the runtime image or was done differently (git kept because the CMD runs it). */
+  readonly notes: readonly string[];
 }
 
 export type RewriteResult =
@@ -37,11 +53,14 @@ export type RewriteResult =
 
 const WINDOWS = /(^|\/)windows\/|windowsservercore|nanoserver/;
 
+/** Only the rules the rewrite resolves decide whether there is something to split. */
+const SPLIT_SEVERITIES: Readonly<Record<string, 'off' | 'warning'>> = Object.fromEntries(ALL_RULES.map((rule) => [rule.id, rule.resolvedByRewrite ? 'warning' : 'off']));
+
 /**
- * Splits the runtime stage of a Dockerfile into a builder stage (the original instructions, tools
- * and all) and a runtime stage on a slim base that installs only runtime packages and copies the
- * build results. Returns a reason instead when the file is clean, is a build environment, or
- * cannot be split safely: never a broken file.
+ * Splits the image that ships into a builder stage (the original instructions, tools and all) and
+ * a runtime stage on a slim base that installs only runtime packages and copies the build results.
+ * Returns a reason instead when the file is clean, is a build environment, or cannot be split
+ * safely: never a broken file. Throws RuleFailure when a rule fails.
  */
 export function rewrite(text: string, options: RewriteOptions = {}): RewriteResult {
   shellParser(); // fails fast when initialize() was not awaited
@@ -50,60 +69,100 @@ export function rewrite(text: string, options: RewriteOptions = {}): RewriteResu
   const runtime = original.runtimeStages(options.target);
   if (!runtime.target) return { ok: false, kind: 'unsupported', reason: 'there is no FROM instruction' };
   if (!runtime.targetFound) return { ok: false, kind: 'unsupported', reason: `no stage is named "${options.target}"` };
-  const findings = analyzeModel(original, { target: options.target, extraBuildTools: [...extraBuildTools], severities: onlySplitRules() });
+  const findings = analyzeModel(original, { target: options.target, extraBuildTools: [...extraBuildTools], severities: SPLIT_SEVERITIES });
   if (findings.length === 0) return { ok: false, kind: 'clean', reason: 'the runtime image has no build tools or toolchain base image to move to a builder stage' };
-  if (runtime.target.parent) {
-    return { ok: false, kind: 'unsupported', reason: `the runtime stage is built FROM stage "${runtime.target.parent.name}"; split that stage first, or target it` };
-  }
 
   // Copy dependency manifests before the install first, so the builder's install layer caches.
   const prepared = applyManifestFirst(original, runtime.target);
   const model = prepared === text ? original : new DockerfileModel(prepared);
-  const stage = model.runtimeStages(options.target).target!;
+  const chain = model.runtimeStages(options.target).stages;
+  const root = chain[0]!;
 
-  const fromWords = model.wordsOf(stage).words;
-  if (fromWords.length !== 1 && !(fromWords.length === 3 && fromWords[1]!.value.toUpperCase() === 'AS')) {
-    return { ok: false, kind: 'unsupported', reason: `the FROM on line ${model.lineNumberAt(stage.fromStart)} is not FROM [--platform=...] IMAGE [AS NAME]` };
+  for (const stage of chain) {
+    const words = model.wordsOf(stage).words;
+    if (words.length !== 1 && !(words.length === 3 && words[1]!.value.toUpperCase() === 'AS')) {
+      return { ok: false, kind: 'unsupported', reason: `the FROM on line ${model.lineNumberAt(stage.fromStart)} is not FROM [--platform=...] IMAGE [AS NAME]` };
+    }
   }
-  if (WINDOWS.test(stage.imageText.toLowerCase())) return { ok: false, kind: 'unsupported', reason: 'Windows images are not supported' };
-  if (stage.image.repository === 'scratch') return { ok: false, kind: 'unsupported', reason: 'the stage starts FROM scratch' };
-  const toolchain = findToolchainImage(stage.image);
-  const runtimeImage = runtimeBaseFor(stage.image, stage.imageText);
-  if (!runtimeImage) return { ok: false, kind: 'unsupported', reason: `${stage.imageText} keeps its build tools on purpose (${toolchain?.keeps ?? 'a toolchain'}) and has no slimmer official variant` };
+  if (WINDOWS.test(root.imageText.toLowerCase())) return { ok: false, kind: 'unsupported', reason: 'Windows images are not supported' };
+  if (root.image.repository === 'scratch') return { ok: false, kind: 'unsupported', reason: 'the stage starts FROM scratch' };
 
-  const lastInstruction = stage.instructions[stage.instructions.length - 1];
-  const start = classifyStart(model, stage, lastInstruction?.workdir);
-  if (start.kind === 'build-environment') return { ok: false, kind: 'build-environment', reason: start.reason };
-  if (start.kind === 'unsupported') return { ok: false, kind: 'unsupported', reason: start.reason };
+  // The runtime base: a toolchain's runtime image, the slim image of the same distribution, or the same image.
+  const toolchain = findToolchainImage(root.image);
+  const distribution = distributionOf(root.image);
+  const runtimeImage = toolchain ? toolchain.runtimeImage(root.image) : distribution ? distribution.base.runtimeImage : root.imageText;
+  if (!runtimeImage) {
+    return { ok: false, kind: 'build-environment', reason: `${root.imageText} keeps ${toolchain?.keeps ?? 'its build tools'} on purpose and has no runtime counterpart` };
+  }
+  const runtimeReference = parseImageReference(runtimeImage);
+  const runtimeDistribution = runtimeDistributionOf(runtimeReference, distribution);
 
-  const planned = planSplit(model, stage, start, extraBuildTools, toolchain !== undefined, parseImageReference(runtimeImage));
-  if (!planned.ok) return { ok: false, kind: 'unsupported', reason: planned.reason };
+  const context = options.context;
+  const planned = planSplit(model, chain, {
+    extraBuildTools,
+    toolchainBase: toolchain !== undefined,
+    runtimeImage: runtimeReference,
+    runtimeDistribution,
+    readContextFile: (path) => safeRead(context, path),
+    contextFiles: () => safeList(context),
+  });
+  if (!planned.ok) return { ok: false, kind: planned.kind, reason: planned.reason };
   const plan = planned.plan;
-  const runtimeBase = parametrize(model, stage, runtimeImage);
-  const builderName = freeStageName(model, 'builder', [runtimeBase]);
-  const output = render(model, plan, builderName, runtimeBase);
+  const runtimeBase = parametrize(model, root, plan.runtimeBase ?? runtimeImage);
+  const { text: output, builderStage } = renderSplit(model, plan, runtimeBase, (taken) => freeStageName(model, 'builder', [runtimeBase, ...taken]));
 
   const installs = [...plan.runtimeInstalls.values()].filter((install): install is RuntimeInstall => install !== undefined);
   return {
     ok: true,
     text: output,
     summary: {
-      builderStage: plan.lastBuild >= 0 ? builderName : '',
+      builderStage,
       runtimeBase,
-      ecosystem: plan.ecosystem,
+      ecosystems: plan.ecosystems,
       movedPackages: installs.flatMap((install) => install.moved),
       runtimePackages: [...new Set([...installs.flatMap((install) => install.packages), ...plan.extraRuntimePackages])],
       copiedPaths: plan.artefacts.map(([from]) => from),
+      notes: plan.notes,
     },
   };
 }
 
-function onlySplitRules(): Record<string, 'off' | 'warning'> {
-  const severities: Record<string, 'off' | 'warning'> = {};
-  for (const id of ['late-removal', 'cache-busting-copy', 'package-cache-left', 'install-recommends', 'copy-whole-stage', 'unknown-target', 'shell-parse-error']) severities[id] = 'off';
-  severities['build-tools-in-runtime'] = 'warning';
-  severities['toolchain-base-image'] = 'warning';
-  return severities;
+/** The runtime base's distribution: its own when it is a distribution image, else the one its tag names. */
+function runtimeDistributionOf(
+  image: ReturnType<typeof parseImageReference>,
+  original: { family: PackageFamily; base: DistributionBase } | undefined,
+): { family: PackageFamily; base: DistributionBase } | undefined {
+  const own = distributionOf(image);
+  if (own) return own;
+  const distroOfLanguage = distributionOf(parseImageReference(languageImageDistribution(image)));
+  return distroOfLanguage ?? original;
+}
+
+/** `python:3.12-slim` runs on Debian, `node:20-alpine` on Alpine, `eclipse-temurin:17-jre-jammy` on Ubuntu. */
+function languageImageDistribution(image: ReturnType<typeof parseImageReference>): string {
+  const tag = image.tag;
+  const alpine = /alpine(\d+\.\d+)?/.exec(tag);
+  if (alpine) return `alpine${alpine[1] ? `:${alpine[1]}` : ''}`;
+  const ubuntu = ['focal', 'jammy', 'noble'].find((release) => tag.includes(release));
+  if (ubuntu || image.repository === 'eclipse-temurin') return `ubuntu:${ubuntu ?? 'noble'}`;
+  const debian = ['bullseye', 'bookworm', 'trixie'].find((release) => tag.includes(release));
+  return `debian:${debian ?? 'bookworm'}`;
+}
+
+function safeRead(context: BuildContext | undefined, path: string): string | undefined {
+  try {
+    return context?.readFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function safeList(context: BuildContext | undefined): readonly string[] {
+  try {
+    return context?.list?.() ?? [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -136,126 +195,4 @@ function parametrize(model: DockerfileModel, stage: StageInfo, runtimeImage: str
   return result;
 }
 
-interface Slices {
-  /** The comment and blank lines before an instruction, starting with the newline that ends the previous line. */
-  readonly trivia: string;
-  /** The instruction's own lines, without the final newline. */
-  readonly body: string;
-}
-
-function render(model: DockerfileModel, plan: Plan, builderName: string, runtimeBase: string): string {
-  const text = model.text;
-  const newline = text.includes('\r\n') ? '\r\n' : '\n';
-  const escape = model.escapeChar;
-  const stage = plan.stage;
-  const lineStart = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
-  const lineEnd = (offset: number) => {
-    const next = text.indexOf('\n', offset);
-    const end = next < 0 ? text.length : next;
-    return text[end - 1] === '\r' ? end - 1 : end;
-  };
-  const fromStart = lineStart(stage.fromStart);
-  const fromEnd = lineEnd(stage.fromEnd);
-  let cursor = fromEnd;
-  const slices = new Map<InstructionInfo, Slices>();
-  for (const info of stage.instructions) {
-    const start = lineStart(info.start);
-    const end = lineEnd(info.end);
-    slices.set(info, { trivia: text.slice(cursor, start), body: text.slice(start, end) });
-    cursor = end;
-  }
-  const next = model.stages[stage.index + 1];
-  const stageEnd = next ? leadingTriviaStart(text, lineStart(next.fromStart)) : text.length;
-  const tail = text.slice(cursor, Math.max(cursor, stageEnd));
-  const after = text.slice(Math.max(cursor, stageEnd));
-
-  const fromBody = text.slice(fromStart, fromEnd);
-  const alias = stage.name !== undefined ? /\s(AS|as|As|aS)\s+(\S+)\s*$/.exec(fromBody)?.[2] : undefined;
-  const builderFrom = alias ? fromBody.replace(/(\s(?:AS|as|As|aS)\s+)\S+(\s*)$/, `$1${builderName}$2`) : `${fromBody.replace(/\s+$/, '')} AS ${builderName}`;
-  const flags = model.flagsOf(stage).map((flag) => text.slice(flag.start, flag.end));
-  const runtimeFrom = `FROM ${[...flags, runtimeBase].join(' ')}${alias ? ` AS ${alias}` : ''}`;
-
-  if (plan.lastBuild < 0) {
-    // Nothing is built: a slimmer base is the whole fix.
-    return text.slice(0, fromStart) + runtimeFrom + [...slices.values()].map((s) => s.trivia + s.body).join('') + tail + after;
-  }
-
-  let builder = builderFrom;
-  stage.instructions.forEach((info, index) => {
-    if (index > plan.lastBuild || plan.kinds[index] === 'metadata') return;
-    const { trivia, body } = slices.get(info)!;
-    const insertions = plan.builderInsertions.get(info) ?? [];
-    builder += insertions.map((line) => newline + line).join('') + trivia + body;
-  });
-  builder += plan.builderAppend.map((line) => newline + line).join('');
-
-  const extraPackages = [...plan.extraRuntimePackages];
-  const installLine = (install: RuntimeInstall | undefined) => {
-    if (!install) return undefined;
-    const merged = extraPackages.length > 0 && install.family === 'apt' ? { ...install, packages: [...new Set([...install.packages, ...extraPackages.splice(0)])] } : install;
-    return renderInstall(merged, escape, newline);
-  };
-  const copies = plan.artefacts.map(([from, to]) => copyLine(from, to, builderName, chownFor(model, plan)));
-  let runtimeBody = '';
-  const emit = (trivia: string, body: string) => (runtimeBody += trivia + body);
-  const emitLine = (line: string) => (runtimeBody += newline + line);
-  stage.instructions.forEach((info, index) => {
-    const kind = plan.kinds[index]!;
-    const { trivia, body } = slices.get(info)!;
-    const inBuilder = index <= plan.lastBuild && kind !== 'metadata';
-    const ownTrivia = inBuilder ? '' : trivia;
-    switch (kind) {
-      case 'context':
-      case 'setup':
-      case 'copy-from':
-        emit(inBuilder ? newline : trivia, body);
-        break;
-      case 'metadata':
-        emit(trivia, plan.start.kind === 'compiles-at-start' && plan.start.instruction === info ? plan.start.replacement : body);
-        break;
-      case 'install': {
-        const line = installLine(plan.runtimeInstalls.get(info));
-        if (line) emit(ownTrivia || newline, line);
-        break;
-      }
-      case 'other':
-      case 'copy-context':
-        if (index > plan.lastBuild) emit(trivia, body);
-        break;
-      case 'build':
-        break;
-    }
-    if (index === plan.lastBuild) {
-      for (const line of [...copies, ...plan.afterArtefacts]) emitLine(line);
-    }
-  });
-  if (extraPackages.length > 0) {
-    // No install RUN took them: install right after FROM.
-    const line = renderInstall({ family: 'apt', tool: 'apt-get', packages: extraPackages, keptCommands: [], moved: [] }, escape, newline);
-    runtimeBody = `${newline}${line}${runtimeBody}`;
-  }
-  return `${text.slice(0, fromStart)}${builder}${newline}${newline}${runtimeFrom}${runtimeBody}${tail}${after}`;
-}
-
-/** Where the comment block directly above a line starts, so it moves with the line. */
-function leadingTriviaStart(text: string, start: number): number {
-  let begin = start;
-  for (;;) {
-    const previousEnd = begin - 1;
-    if (previousEnd <= 0) return begin;
-    const previousStart = text.lastIndexOf('\n', previousEnd - 1) + 1;
-    const line = text.slice(previousStart, previousEnd).trim();
-    if (!line.startsWith('#')) return begin;
-    begin = previousStart;
-  }
-}
-
-function chownFor(model: DockerfileModel, plan: Plan): string | undefined {
-  const copy = plan.stage.instructions.find((_, index) => plan.kinds[index] === 'copy-context' && index <= plan.lastBuild);
-  return (copy ? model.flagsOf(copy) : []).find((flag) => flag.name.toLowerCase() === 'chown')?.value;
-}
-
-function copyLine(from: string, to: string, builder: string, chown: string | undefined): string {
-  const flags = `--from=${builder}${chown ? ` --chown=${chown}` : ''}`;
-  return /\s/.test(from + to) ? `COPY ${flags} ${JSON.stringify([from, to])}` : `COPY ${flags} ${from} ${to}`;
-}
+export type { Plan };

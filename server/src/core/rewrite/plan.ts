@@ -1,15 +1,18 @@
 import { WHOLE_CONTEXT_SOURCES } from '../analysis/context';
+import { buildHelperVerdicts, type BuildHelperVerdicts } from '../analysis/build-helpers';
+import { startCommand, startScript, startText, type StartCommand } from '../analysis/start';
 import { interpretCommand, resolvePath } from '../commands';
 import { optionValues, parseOptions } from '../commands/argv';
-import type { DockerfileModel, InstructionInfo, StageInfo } from '../model';
+import { ECOSYSTEMS, ecosystemOfCommand, findToolchainImage, languageOfImage, type EcosystemId, type PlanContribution, type PlanInput, type StartVerdict } from '../ecosystems';
+import { family as familyById, type DistributionBase, type FamilyId, type PackageFamily } from '../families';
 import type { ImageReference } from '../knowledge/images';
+import type { DockerfileModel, InstructionInfo, StageInfo } from '../model';
 import { normalizePath, type ShellCommand } from '../shell/parse';
 import { expandDockerfileWord } from '../variables';
-import { commandName, roleOf } from './commands';
+import { buildsSomething, commandName, roleOf, runsInRuntime } from '../commands/roles';
 import { runtimeInstallFor, type RuntimeInstall } from './runtime-install';
-import type { StartCommand } from './start-command';
 
-/** Where each instruction of the split stage goes. */
+/** Where each instruction of the image that ships goes. */
 export type InstructionKind =
   /** ARG, ENV, WORKDIR, USER, SHELL: both stages. */
   | 'context'
@@ -28,167 +31,270 @@ export type InstructionKind =
   /** COPY --from another stage or image. */
   | 'copy-from';
 
-export type Ecosystem = 'python' | 'node' | 'go' | 'rust' | 'java' | 'ruby' | 'c' | 'generic';
+/** How the rewritten image starts. */
+export type StartPlan =
+  | { readonly kind: 'unchanged' }
+  /** `go run`, `cargo run`: the builder builds the artefact and the start instruction runs it. */
+  | { readonly kind: 'compiles-at-start'; readonly instruction: InstructionInfo; readonly replacement: string; readonly buildCommand: string };
 
 export interface Plan {
-  readonly stage: StageInfo;
+  /** The stages of the image that ships, base first; the last is the one split. */
+  readonly chain: readonly StageInfo[];
+  /** Their instructions in order (FROMs left out), and where each goes. */
+  readonly instructions: readonly InstructionInfo[];
   readonly kinds: readonly InstructionKind[];
   /** Index of the last instruction the builder needs; -1 when nothing is built. */
   readonly lastBuild: number;
-  readonly ecosystem: Ecosystem;
+  readonly ecosystems: readonly EcosystemId[];
   readonly runtimeInstalls: ReadonlyMap<InstructionInfo, RuntimeInstall | undefined>;
-  /** Lines the builder gains before an instruction (a virtualenv, CGO_ENABLED=0). */
   readonly builderInsertions: ReadonlyMap<InstructionInfo, readonly string[]>;
-  /** Lines appended at the end of the builder (npm prune, the build of a `go run` CMD). */
   readonly builderAppend: readonly string[];
   /** Paths copied from the builder, as [from, to]. */
   readonly artefacts: ReadonlyArray<readonly [string, string]>;
-  /** Lines the runtime stage gains right after the copies (the virtualenv's PATH). */
+  /** Lines the runtime stage gains right after the copies (a PATH). */
   readonly afterArtefacts: readonly string[];
   /** Packages the runtime stage adds because its new base lacks them (CA certificates after golang). */
   readonly extraRuntimePackages: readonly string[];
-  readonly start: StartCommand;
+  /** The runtime base's family and its package manager, for packages no install RUN takes. */
+  readonly runtimeFamily: { readonly family: PackageFamily; readonly tool: string } | undefined;
+  readonly start: StartPlan;
+  /** An ecosystem's runtime base instead of the derived one. */
+  readonly runtimeBase: string | undefined;
+  readonly notes: readonly string[];
 }
 
-export type PlanResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly reason: string };
+export type PlanResult =
+  | { readonly ok: true; readonly plan: Plan }
+  | { readonly ok: false; readonly kind: 'build-environment' | 'unsupported'; readonly reason: string };
 
-/** Folders the toolchain images add to PATH where builds install programs. */
-const TOOLCHAIN_PATHS: Readonly<Record<string, readonly string[]>> = { golang: ['/go/bin'], rust: ['/usr/local/cargo/bin'] };
+export interface PlanOptions {
+  readonly extraBuildTools: ReadonlySet<string>;
+  readonly toolchainBase: boolean;
+  readonly runtimeImage: ImageReference;
+  readonly runtimeDistribution: { readonly family: PackageFamily; readonly base: DistributionBase } | undefined;
+  readonly readContextFile: (path: string) => string | undefined;
+  readonly contextFiles: () => readonly string[];
+}
 
 const CONTEXT = new Set(['ARG', 'ENV', 'WORKDIR', 'USER', 'SHELL']);
 const METADATA = new Set(['LABEL', 'EXPOSE', 'VOLUME', 'HEALTHCHECK', 'STOPSIGNAL', 'ENTRYPOINT', 'CMD', 'MAINTAINER']);
 
-export function planSplit(model: DockerfileModel, stage: StageInfo, start: StartCommand, extraBuildTools: ReadonlySet<string>, toolchainBase: boolean, runtimeImage: ImageReference): PlanResult {
+export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], options: PlanOptions): PlanResult {
+  const instructions = chain.flatMap((stage) => stage.instructions);
   const kinds: InstructionKind[] = [];
   const commandsOf = new Map<InstructionInfo, readonly ShellCommand[]>();
-  for (const info of stage.instructions) {
+  for (const info of instructions) {
     const kind = classify(model, info, commandsOf);
     if (typeof kind === 'object') return kind;
     kinds.push(kind);
   }
   const builds = (info: InstructionInfo) => (commandsOf.get(info) ?? []).some((command) => roleOf(command) === 'build');
+  // A RUN of unknown commands (`nimble c`, `curl ... | sh`) may need what moves to the builder: it
+  // stays in the runtime stage only when everything it runs is at home there.
+  const unknownBuild = (info: InstructionInfo) => (commandsOf.get(info) ?? []).some((command) => !runsInRuntime(command));
   let lastBuild = -1;
-  stage.instructions.forEach((info, index) => {
-    if (kinds[index] === 'build' || (kinds[index] === 'install' && builds(info))) lastBuild = index;
+  instructions.forEach((info, index) => {
+    if (kinds[index] === 'build' || (kinds[index] === 'install' && builds(info)) || (kinds[index] === 'other' && unknownBuild(info))) lastBuild = index;
   });
   if (lastBuild < 0) lastBuild = kinds.lastIndexOf('install');
-  // A CMD that compiles (`go run`) is built in the builder from everything the stage set up before it.
-  if (start.kind === 'compiles-at-start') kinds.forEach((kind, index) => kind !== 'metadata' && index > lastBuild && (lastBuild = index));
+
+  // How the image starts: a build environment is refused; a compiling start becomes its artefact.
+  const start = startCommand(model, chain);
+  const workdirAtStart = start?.instruction.workdir ?? instructions[instructions.length - 1]?.workdir;
+  const verdict = start ? classifyStart(start, workdirAtStart, options) : undefined;
+  if (verdict?.kind === 'build-environment') return { ok: false, kind: 'build-environment', reason: verdict.reason };
+  if (verdict?.kind === 'unsupported') return { ok: false, kind: 'unsupported', reason: verdict.reason };
+  if (!start && !copiesAnApplication(model, instructions, kinds, commandsOf)) {
+    return { ok: false, kind: 'build-environment', reason: 'it has no CMD or ENTRYPOINT and copies no application into the image, so it looks like a base or build image whose tools are its purpose' };
+  }
+  const toolchain = findToolchainImage(chain[0]!.image);
+  if (!start && toolchain && !toolchain.interpreter) {
+    return { ok: false, kind: 'build-environment', reason: `it has no CMD or ENTRYPOINT and starts from ${chain[0]!.imageText}, as images built to compile other projects do` };
+  }
+  const compiles = verdict?.kind === 'compiles-at-start' ? verdict : undefined;
+  // A compiling start is built in the builder from everything the stage set up before it.
+  if (compiles) kinds.forEach((kind, index) => kind !== 'metadata' && index > lastBuild && (lastBuild = index));
   // Other RUNs before the last build step are build steps too (./build.sh, curl | tar).
-  stage.instructions.forEach((_, index) => {
+  instructions.forEach((_, index) => {
     if (kinds[index] === 'other' && index < lastBuild) kinds[index] = 'build';
   });
 
-  const builderCommands = stage.instructions.slice(0, lastBuild + 1).flatMap((info) => commandsOf.get(info) ?? []);
-  const ecosystem = detectEcosystem(builderCommands, start);
+  const builderRuns = instructions.slice(0, lastBuild + 1).filter((info) => commandsOf.has(info));
+  const builderCommands = builderRuns.flatMap((info) => (commandsOf.get(info) ?? []).map((command) => ({ info, command })));
+  const runtimeCommands = instructions.slice(lastBuild + 1).flatMap((info) => commandsOf.get(info) ?? []);
+  const workdir = instructions[Math.max(0, lastBuild)]?.workdir;
+  const lastInfo = instructions[Math.max(0, lastBuild)];
+  const scope = (name: string) => lastInfo?.scope.get(name);
+
+  // Packages only the build needs here, and the runtime half of every install.
+  const script = startScript(start);
+  const scriptText = script ? readScript(script, workdirAtStart, options) : undefined;
+  const helpers = new Map<FamilyId, BuildHelperVerdicts>();
+  const helpersOf = (id: FamilyId) => {
+    let verdicts = helpers.get(id);
+    if (!verdicts) {
+      verdicts = buildHelperVerdicts({
+        family: id,
+        buildCommands: builderCommands.map(({ command }) => command),
+        runtimeCommands,
+        startText: startText(model, chain),
+        startScript: scriptText,
+        opaqueStartScript: script !== undefined && scriptText === undefined,
+        baseEcosystem: languageOfImage(chain[0]!.image),
+        imageBuilds: builderCommands.some(({ command }) => buildsSomething(command)) || buildToolsInstalled(id),
+      });
+      helpers.set(id, verdicts);
+    }
+    return verdicts;
+  };
+  const buildToolsInstalled = (id: FamilyId) =>
+    instructions.some((info) => (commandsOf.get(info) ?? []).some((command) => interpretCommand(command).some((effect) => effect.kind === 'package-install' && effect.family === id && effect.packages.some((pkg) => familyById(id).isBuildOnly(pkg.name)))));
+  const isBuildOnly = (id: FamilyId, name: string) => options.extraBuildTools.has(name) || familyById(id).isBuildOnly(name) || helpersOf(id).buildOnly.has(name);
   const runtimeInstalls = new Map<InstructionInfo, RuntimeInstall | undefined>();
-  for (const [index, info] of stage.instructions.entries()) {
+  for (const [index, info] of instructions.entries()) {
     if (kinds[index] !== 'install') continue;
-    const result = runtimeInstallFor(commandsOf.get(info) ?? [], extraBuildTools, index > lastBuild);
-    if (!result.ok) return { ok: false, reason: result.reason };
+    const result = runtimeInstallFor(commandsOf.get(info) ?? [], {
+      isBuildOnly,
+      distribution: options.runtimeDistribution?.base,
+      runtimeTool: (id) => (options.runtimeDistribution?.family.id === id ? options.runtimeDistribution.base.runtimeTool : undefined),
+      keepOtherCommands: index > lastBuild,
+    });
+    if (!result.ok) return { ok: false, kind: 'unsupported', reason: result.reason };
     runtimeInstalls.set(info, result.install);
+  }
+  const movedPackages = [...runtimeInstalls.values()].flatMap((install) => install?.moved ?? []);
+
+  // The ecosystems the build uses: each adds its part (a virtualenv, pruning, artefacts).
+  const used = new Set<EcosystemId>(['generic']);
+  for (const { command } of builderCommands) {
+    const ecosystem = ecosystemOfCommand(commandName(command) ?? '');
+    if (ecosystem) used.add(ecosystem.id);
+  }
+  const rootImage = chain[0]!.image;
+  if (toolchain) used.add(toolchain.ecosystem.id);
+  const input: PlanInput = {
+    model,
+    instructions,
+    lastBuild,
+    builderCommands,
+    workdir,
+    scope,
+    baseImage: rootImage,
+    toolchainBase: options.toolchainBase,
+    runtimeImage: options.runtimeImage,
+    runtimeDistribution: options.runtimeDistribution,
+    movedPackages,
+    startProgram: start?.words[0],
+    compilesAtStart: compiles !== undefined,
+    readContextFile: options.readContextFile,
+    contextFiles: options.contextFiles,
+    firstRunWith: (test) => builderRuns.find((info) => (commandsOf.get(info) ?? []).some(test)),
+  };
+  const contributions: PlanContribution[] = [];
+  for (const ecosystem of ECOSYSTEMS) {
+    if (!used.has(ecosystem.id) || !ecosystem.contribute) continue;
+    const contribution = ecosystem.contribute(input);
+    if (contribution.refusal) return { ok: false, kind: 'unsupported', reason: contribution.refusal };
+    contributions.push(contribution);
   }
 
   const builderInsertions = new Map<InstructionInfo, string[]>();
-  const builderAppend: string[] = [];
-  const afterArtefacts: string[] = [];
-  const artefacts: Array<readonly [string, string]> = [];
-  const lastInfo = stage.instructions[Math.max(0, lastBuild)];
-  const workdir = lastInfo?.workdir;
-  const scope = (name: string) => lastInfo?.scope.get(name);
-  const insertBefore = (info: InstructionInfo, lines: string[]) => builderInsertions.set(info, [...(builderInsertions.get(info) ?? []), ...lines]);
-  const firstRunWith = (test: (command: ShellCommand) => boolean) =>
-    stage.instructions.slice(0, lastBuild + 1).find((info) => (commandsOf.get(info) ?? []).some(test));
-
-  // Ecosystem specifics: where the build puts what the application needs.
-  if (ecosystem === 'python') {
-    const venv = findVirtualenv(builderCommands);
-    const pipUser = builderCommands.some((command) => isPipInstall(command) && command.args.some((arg) => arg.value === '--user'));
-    if (venv) artefacts.push([venv, venv]);
-    else if (pipUser) artefacts.push(['/root/.local', '/root/.local']);
-    else if (['python', 'pypy'].includes(stage.image.repository)) {
-      const firstPip = firstRunWith(isPipInstall)!;
-      insertBefore(firstPip, ['RUN python -m venv /opt/venv', 'ENV PATH="/opt/venv/bin:$PATH"']);
-      artefacts.push(['/opt/venv', '/opt/venv']);
-      afterArtefacts.push('ENV PATH="/opt/venv/bin:$PATH"');
-    } else {
-      return { ok: false, reason: 'pip installs into the system Python here; create a virtualenv first (RUN python3 -m venv /opt/venv and ENV PATH="/opt/venv/bin:$PATH") so the builder can hand it over' };
-    }
+  for (const { before, lines } of contributions.flatMap((contribution) => contribution.builderInsertions ?? [])) {
+    builderInsertions.set(before, [...(builderInsertions.get(before) ?? []), ...lines]);
   }
-  // Static Go binaries run on any base; cgo (wanted when -dev packages are installed) stays as set.
-  const staticGo = ecosystem === 'go' && !scope('CGO_ENABLED') && !needsCgo(runtimeInstalls);
-  if (staticGo) {
-    const firstGo = firstRunWith((command) => commandName(command) === 'go');
-    if (firstGo) insertBefore(firstGo, ['ENV CGO_ENABLED=0']);
-  }
-  if (ecosystem === 'node') {
-    const installs = builderCommands.filter((command) => ['npm'].includes(commandName(command) ?? '') && ['ci', 'install', 'i'].includes(command.args[1]?.value ?? ''));
-    const omitsDev = installs.some((command) => command.args.some((arg) => /^(--omit=dev|--production|--only=prod(uction)?)$/.test(arg.value ?? '')));
-    if (installs.length > 0 && !omitsDev && scope('NODE_ENV') !== 'production') builderAppend.push('RUN npm prune --omit=dev');
-  }
-  if (start.kind === 'compiles-at-start') {
-    builderAppend.push(`RUN ${staticGo ? 'CGO_ENABLED=0 ' : ''}${start.buildCommand}`);
-    artefacts.push([start.artefact.from, start.artefact.to]);
+  const builderAppend = contributions.flatMap((contribution) => contribution.builderAppend ?? []);
+  const artefacts: Array<readonly [string, string]> = contributions.flatMap((contribution) => contribution.artefacts ?? []);
+  const afterArtefacts = [...new Set(contributions.flatMap((contribution) => contribution.afterArtefacts ?? []))];
+  if (compiles) {
+    const environment = contributions.map((contribution) => contribution.startBuildEnvironment).find((value) => value !== undefined);
+    builderAppend.push(`RUN ${environment ? `${environment} ` : ''}${compiles.buildCommand}`);
+    artefacts.push([compiles.artefact.from, compiles.artefact.to]);
   }
 
-  // Outputs the builder's commands name explicitly.
-  const outputs = explicitOutputs(model, stage, lastBuild, commandsOf, ecosystem);
-  const cargoInstall = builderCommands.find((command) => commandName(command) === 'cargo' && command.args[1]?.value === 'install');
-  if (cargoInstall) {
-    // cargo install puts binaries beside rustup's cargo and rustc proxies: copy only the one the CMD runs.
-    const root = optionValues(parseOptions(cargoInstall.args.slice(2), new Set(['--root'])), '--root')[0];
-    const bin = root ? `${resolvePath(root, cargoInstall.cwd) ?? root}/bin` : `${scope('CARGO_HOME') ?? (stage.image.repository === 'rust' ? '/usr/local/cargo' : '/root/.cargo')}/bin`;
-    const program = startProgram(model, stage);
-    if (!program) return { ok: false, reason: `cargo install puts the binary in ${bin} beside the toolchain, and the CMD does not name it` };
-    const name = program.split('/').pop()!;
-    artefacts.push(program.startsWith('/') ? [program, program] : [`${bin}/${name}`, `/usr/local/bin/${name}`]);
-  }
-  const rustBinary = ecosystem === 'rust' ? rustBinaryFromStart(model, stage, workdir) : undefined;
-  if (rustBinary) outputs.unshift(rustBinary);
-  // The working directory holds sources, assets and, for most toolchains, the build output.
-  const contextCopied = stage.instructions.slice(0, lastBuild + 1).some((_, index) => kinds[index] === 'copy-context');
-  // Python and Ruby builds land in the virtualenv or the bundle; when the whole context is copied
-  // again after the build, the builder's working directory (only manifests) adds nothing.
-  const recopied = (ecosystem === 'python' || ecosystem === 'ruby') && stage.instructions.some((info, index) => index > lastBuild && kinds[index] === 'copy-context' && copiesWholeContextTo(model, info, workdir));
-  // A jar or binary built from a compiling CMD is the whole application; Go keeps its assets around it.
-  // Rust's target/ folder is large and only the binaries matter.
-  const artefactOnly = (start.kind === 'compiles-at-start' && ecosystem !== 'go') || (ecosystem === 'rust' && (outputs.length > 0 || cargoInstall !== undefined));
-  if (workdir && workdir !== '/' && (contextCopied || lastBuild >= 0) && !rustBinary && !recopied && !artefactOnly) outputs.unshift(workdir);
-  if ((!workdir || workdir === '/') && contextCopied && !rustBinary && outputs.length === 0) {
-    return { ok: false, reason: 'the build context is copied into / (there is no WORKDIR), so the build results cannot be told from the base system; add a WORKDIR first' };
+  // What the build wrote outside the working directory, and the working directory itself.
+  const outputs = explicitOutputs(model, instructions, lastBuild, commandsOf);
+  const contextCopied = kinds.slice(0, lastBuild + 1).includes('copy-context');
+  const votes = contributions.map((contribution) => contribution.workdir).filter((vote) => vote !== undefined);
+  const recopied = instructions.some((info, index) => index > lastBuild && kinds[index] === 'copy-context' && copiesWholeContextTo(model, info, workdir));
+  const installsOutside = [...used].every((id) => id === 'generic' || id === 'python' || id === 'ruby');
+  const copyWorkdir = votes.includes('copy') || (!votes.includes('skip') && !compiles && !(recopied && installsOutside));
+  if (workdir && workdir !== '/' && (contextCopied || lastBuild >= 0) && copyWorkdir) outputs.unshift(workdir);
+  if ((!workdir || workdir === '/') && contextCopied && outputs.length === 0 && artefacts.length === 0) {
+    const program = start?.words[0];
+    const binary = program && /^(\.\/|\/)[\w./-]+$/.test(program) ? resolvePath(program, workdir ?? '/') : undefined;
+    if (!binary) return { ok: false, kind: 'unsupported', reason: 'the build context is copied into / (there is no WORKDIR), so the build results cannot be told from the base system; add a WORKDIR first' };
+    outputs.push(binary);
   }
   for (const path of dedupe(outputs)) {
     if (!artefacts.some(([from]) => from === path || path.startsWith(`${from}/`))) artefacts.push([path, path]);
   }
 
-  const extraRuntimePackages: string[] = [];
-  const distroRuntime = runtimeImage.repository === 'debian' || runtimeImage.repository === 'ubuntu';
-  if (toolchainBase && distroRuntime && /^(golang|rust|gcc|buildpack-deps|haskell)$/.test(stage.image.repository)) extraRuntimePackages.push('ca-certificates');
-  // The toolchain image put its bin folder on PATH; the plain distribution image does not.
-  if (toolchainBase && distroRuntime) {
-    for (const folder of TOOLCHAIN_PATHS[stage.image.repository] ?? []) {
-      if (artefacts.some(([, to]) => to === folder || to.startsWith(`${folder}/`))) afterArtefacts.push(`ENV PATH="${folder}:$PATH"`);
-    }
-  }
-
+  const notes = [...contributions.flatMap((contribution) => contribution.notes ?? []), ...[...helpers.values()].flatMap((verdicts) => [...verdicts.kept.values()])];
+  const runtimeFamily = options.runtimeDistribution ? { family: options.runtimeDistribution.family, tool: options.runtimeDistribution.base.runtimeTool } : undefined;
   return {
     ok: true,
-    plan: { stage, kinds, lastBuild, ecosystem, runtimeInstalls, builderInsertions, builderAppend, artefacts, afterArtefacts, extraRuntimePackages, start },
+    plan: {
+      chain,
+      instructions,
+      kinds,
+      lastBuild,
+      ecosystems: [...used].filter((id) => id !== 'generic'),
+      runtimeInstalls,
+      builderInsertions,
+      builderAppend,
+      artefacts: dedupeArtefacts(artefacts),
+      afterArtefacts,
+      extraRuntimePackages: [...new Set(contributions.flatMap((contribution) => contribution.runtimePackages ?? []))],
+      runtimeFamily,
+      start: compiles ? { kind: 'compiles-at-start', instruction: start!.instruction, replacement: `${start!.keyword} ${jsonArray(compiles.startWords)}`, buildCommand: compiles.buildCommand } : { kind: 'unchanged' },
+      runtimeBase: contributions.map((contribution) => contribution.runtimeBase).find((base) => base !== undefined),
+      notes: [...new Set(notes)],
+    },
   };
 }
 
-function classify(model: DockerfileModel, info: InstructionInfo, commandsOf: Map<InstructionInfo, readonly ShellCommand[]>): InstructionKind | { ok: false; reason: string } {
+/** The ecosystems' verdict on the start command: the first one that recognises it. */
+function classifyStart(start: StartCommand, workdir: string | undefined, options: PlanOptions): StartVerdict | undefined {
+  const context = { workdir, readContextFile: options.readContextFile, contextFiles: options.contextFiles };
+  for (const ecosystem of ECOSYSTEMS) {
+    const verdict = ecosystem.classifyStart?.({ words: start.words, keyword: start.keyword }, context);
+    if (verdict) return verdict;
+  }
+  return undefined;
+}
+
+/**
+ * An image without a start command is an application image when it copies one in (scripts for /tmp
+ * do not count) or installs an application's dependencies (`pip install -r requirements.txt`).
+ */
+function copiesAnApplication(model: DockerfileModel, instructions: readonly InstructionInfo[], kinds: readonly InstructionKind[], commandsOf: ReadonlyMap<InstructionInfo, readonly ShellCommand[]>): boolean {
+  const installsDependencies = instructions.some((info) => (commandsOf.get(info) ?? []).some((command) => interpretCommand(command).some((effect) => effect.kind === 'dependency-install')));
+  return installsDependencies || instructions.some((info, index) => {
+    if (kinds[index] !== 'copy-context' && kinds[index] !== 'copy-from') return false;
+    const words = model.wordsOf(info).words;
+    const destination = resolvePath(words[words.length - 1]?.value, info.workdir ?? '/');
+    return destination === undefined || !/^\/(tmp|var\/tmp)(\/|$)/.test(destination);
+  });
+}
+
+/** The start script's text from the build context, when the context is known and holds it. */
+function readScript(script: string, workdir: string | undefined, options: PlanOptions): string | undefined {
+  const name = script.replace(/^\.\//, '');
+  return options.readContextFile(name) ?? options.readContextFile(name.split('/').pop()!) ?? (workdir ? options.readContextFile(`${workdir.replace(/^\//, '')}/${name}`) : undefined);
+}
+
+function classify(model: DockerfileModel, info: InstructionInfo, commandsOf: Map<InstructionInfo, readonly ShellCommand[]>): InstructionKind | { ok: false; kind: 'unsupported'; reason: string } {
   const line = model.lineNumberAt(info.start);
   if (CONTEXT.has(info.keyword)) return 'context';
   if (METADATA.has(info.keyword)) return 'metadata';
-  if (info.keyword === 'ONBUILD') return { ok: false, reason: `line ${line} has ONBUILD, which belongs to base images` };
+  if (info.keyword === 'ONBUILD') return { ok: false, kind: 'unsupported', reason: `line ${line} has ONBUILD, which belongs to base images` };
   if (info.keyword === 'COPY' || info.keyword === 'ADD') {
     return model.flagsOf(info).some((flag) => flag.name.toLowerCase() === 'from') ? 'copy-from' : 'copy-context';
   }
   if (info.keyword !== 'RUN') return 'other';
   const parsed = model.shellOf(info);
-  if (!parsed) return { ok: false, reason: `the RUN on line ${line} uses a non-POSIX SHELL` };
-  if (parsed.error) return { ok: false, reason: `the RUN on line ${line} does not parse as shell (${parsed.error.message})` };
+  if (!parsed) return { ok: false, kind: 'unsupported', reason: `the RUN on line ${line} uses a non-POSIX SHELL` };
+  if (parsed.error) return { ok: false, kind: 'unsupported', reason: `the RUN on line ${line} does not parse as shell (${parsed.error.message})` };
   commandsOf.set(info, parsed.commands);
   const roles = parsed.commands.map(roleOf);
   if (parsed.commands.some((command) => interpretCommand(command).some((effect) => effect.kind === 'package-install'))) return 'install';
@@ -197,48 +303,10 @@ function classify(model: DockerfileModel, info: InstructionInfo, commandsOf: Map
   return 'other';
 }
 
-function detectEcosystem(commands: readonly ShellCommand[], start: StartCommand): Ecosystem {
-  const names = commands.map((command) => ({ name: commandName(command) ?? '', command }));
-  const has = (test: (name: string, command: ShellCommand) => boolean) => names.some(({ name, command }) => test(name, command));
-  if (has((_, command) => isPipInstall(command)) || has((name, command) => /^python/.test(name) && command.args.some((a) => a.value === 'venv'))) return 'python';
-  if (has((name) => ['npm', 'yarn', 'pnpm'].includes(name))) return 'node';
-  if (has((name) => name === 'go') || (start.kind === 'compiles-at-start' && start.buildCommand.startsWith('go '))) return 'go';
-  if (has((name) => name === 'cargo' || name === 'rustc')) return 'rust';
-  if (has((name) => ['mvn', 'mvnw', 'gradle', 'gradlew', 'javac', 'jar', 'ant'].includes(name))) return 'java';
-  if (has((name) => ['bundle', 'bundler', 'gem'].includes(name))) return 'ruby';
-  if (has((name) => ['make', 'cmake', 'gcc', 'g++', 'cc', 'c++', 'clang', 'ninja', 'meson'].includes(name))) return 'c';
-  return 'generic';
-}
-
-function isPipInstall(command: ShellCommand): boolean {
-  const name = commandName(command) ?? '';
-  const words = command.args.map((arg) => arg.value);
-  return (/^pip\d*(\.\d+)?$/.test(name) && words.includes('install')) || (/^python\d*(\.\d+)?$/.test(name) && words.includes('pip') && words.includes('install'));
-}
-
-function findVirtualenv(commands: readonly ShellCommand[]): string | undefined {
-  for (const command of commands) {
-    const name = commandName(command) ?? '';
-    const words = command.args.map((arg) => arg.value);
-    let target: string | undefined;
-    if (/^python\d*(\.\d+)?$/.test(name) && words[1] === '-m' && words[2] === 'venv') target = words.slice(3).find((w) => w !== undefined && !w.startsWith('-'));
-    else if (name === 'virtualenv') target = words.slice(1).find((w) => w !== undefined && !w.startsWith('-'));
-    else if (name === 'uv' && words[1] === 'venv') target = words.slice(2).find((w) => w !== undefined && !w.startsWith('-')) ?? '.venv';
-    const path = resolvePath(target, command.cwd);
-    if (path) return path;
-  }
-  return undefined;
-}
-
-/** cgo needs a C compiler and headers at build time; a Dockerfile that installs -dev packages wants it. */
-function needsCgo(installs: ReadonlyMap<InstructionInfo, RuntimeInstall | undefined>): boolean {
-  return [...installs.values()].some((install) => install?.moved.some((name) => name.endsWith('-dev') && name !== 'libc6-dev') ?? false);
-}
-
-/** Files and folders build commands write outside the working directory. */
-function explicitOutputs(model: DockerfileModel, stage: StageInfo, lastBuild: number, commandsOf: ReadonlyMap<InstructionInfo, readonly ShellCommand[]>, ecosystem: Ecosystem): string[] {
+/** Files and folders build steps write outside the working directory, whatever the language. */
+function explicitOutputs(model: DockerfileModel, instructions: readonly InstructionInfo[], lastBuild: number, commandsOf: ReadonlyMap<InstructionInfo, readonly ShellCommand[]>): string[] {
   const outputs: string[] = [];
-  for (const [index, info] of stage.instructions.entries()) {
+  for (const [index, info] of instructions.entries()) {
     if (index > lastBuild) break;
     const scope = (name: string) => info.scope.get(name);
     if (info.keyword === 'COPY' || info.keyword === 'ADD') {
@@ -252,22 +320,9 @@ function explicitOutputs(model: DockerfileModel, stage: StageInfo, lastBuild: nu
     for (const command of commandsOf.get(info) ?? []) {
       const name = commandName(command) ?? '';
       const words = command.args.map((arg) => arg.value ?? '');
-      const parsed = parseOptions(command.args.slice(1), new Set(['-o', '--root', '--prefix', '-O', '--output', '--output-document']));
-      if (name === 'go' && words[1] === 'build') {
-        const output = optionValues(parsed, '-o')[0];
-        const path = resolvePath(output, command.cwd);
-        if (path) outputs.push(path);
-      } else if (name === 'go' && words[1] === 'install') {
-        outputs.push(scope('GOBIN') ?? `${scope('GOPATH') ?? (stage.image.repository === 'golang' ? '/go' : '/root/go')}/bin`);
-      } else if (name === 'make' && words.includes('install')) {
-        outputs.push(...installPrefixOutputs(words));
-      } else if (name === 'cmake' && words[1] === '--install') {
-        const prefix = optionValues(parsed, '--prefix')[0];
-        outputs.push(...installPrefixOutputs(prefix ? [`PREFIX=${prefix}`] : []));
-      } else if ((name === 'npm' || name === 'yarn' || name === 'pnpm') && words.some((w) => w === '-g' || w === '--global' || w === 'global')) {
+      const parsed = parseOptions(command.args.slice(1), new Set(['-o', '-O', '--output', '--output-document']));
+      if ((name === 'npm' || name === 'yarn' || name === 'pnpm') && words.some((w) => w === '-g' || w === '--global' || w === 'global')) {
         outputs.push('/usr/local/lib/node_modules', '/usr/local/bin');
-      } else if ((name === 'bundle' || name === 'bundler') && words[1] === 'install' && ecosystem === 'ruby') {
-        outputs.push(scope('BUNDLE_PATH') ?? scope('GEM_HOME') ?? (stage.image.repository === 'ruby' ? '/usr/local/bundle' : '/var/lib/gems'));
       } else if (['cp', 'mv', 'install'].includes(name)) {
         const destination = words.filter((word, i) => i > 0 && !word.startsWith('-')).pop();
         const path = resolvePath(destination, command.cwd);
@@ -282,34 +337,6 @@ function explicitOutputs(model: DockerfileModel, stage: StageInfo, lastBuild: nu
   return outputs;
 }
 
-function installPrefixOutputs(words: readonly string[]): string[] {
-  const setting = (name: string) => words.map((word) => new RegExp(`^${name}=(.+)$`).exec(word)?.[1]).find((value) => value !== undefined);
-  const prefix = normalizePath(setting('PREFIX') ?? setting('prefix') ?? '/usr/local');
-  const destdir = setting('DESTDIR');
-  const root = destdir ? normalizePath(`${destdir}/${prefix}`) : prefix;
-  // /usr/local of a language image holds the language itself; copy only what installs add there.
-  return root === '/usr/local' ? ['/usr/local/bin', '/usr/local/lib', '/usr/local/share'] : [root];
-}
-
-/** The program ENTRYPOINT (or else CMD) starts, as written. */
-function startProgram(model: DockerfileModel, stage: StageInfo): string | undefined {
-  const start = [...stage.instructions].reverse().find((info) => info.keyword === 'ENTRYPOINT') ?? [...stage.instructions].reverse().find((info) => info.keyword === 'CMD');
-  if (!start) return undefined;
-  const text = model.text.slice(start.start, start.end).replace(/^\S+\s+/, '');
-  const first = text.startsWith('[') ? /^\[\s*"([^"]+)"/.exec(text)?.[1] : text.split(/\s+/)[0];
-  return first && /^[\w./-]+$/.test(first) ? first : undefined;
-}
-
-/** The binary a Rust CMD runs from target/release, so only it is copied (target/ is large). */
-function rustBinaryFromStart(model: DockerfileModel, stage: StageInfo, workdir: string | undefined): string | undefined {
-  const start = [...stage.instructions].reverse().find((info) => info.keyword === 'ENTRYPOINT' || info.keyword === 'CMD');
-  if (!start) return undefined;
-  const text = model.text.slice(start.start, start.end);
-  const match = /["\s]((?:\.\/|\/)?[\w./-]*target\/release\/[\w.-]+)["\s]?/.exec(text);
-  if (!match) return undefined;
-  return resolvePath(match[1], workdir ?? '/');
-}
-
 function copiesWholeContextTo(model: DockerfileModel, info: InstructionInfo, workdir: string | undefined): boolean {
   const args = model.wordsOf(info).words.map((word) => word.value);
   if (args.length !== 2 || !WHOLE_CONTEXT_SOURCES.has(args[0]!)) return false;
@@ -322,3 +349,17 @@ function dedupe(paths: readonly string[]): string[] {
   return unique.filter((path) => !unique.some((other) => other !== path && path.startsWith(`${other}/`)));
 }
 
+/** One copy per source; a source inside another copied source with the same target layout is dropped. */
+function dedupeArtefacts(artefacts: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> {
+  const result: Array<readonly [string, string]> = [];
+  for (const [from, to] of artefacts) {
+    const covered = artefacts.some(([otherFrom, otherTo]) => otherFrom !== from && from.startsWith(`${otherFrom}/`) && otherFrom === otherTo && from === to);
+    if (!covered && !result.some(([f, t]) => f === from && t === to)) result.push([from, to]);
+  }
+  return result;
+}
+
+/** Exec form as Dockerfiles usually spell it: `["java", "-jar", "app.jar"]`. */
+function jsonArray(words: readonly string[]): string {
+  return `[${words.map((word) => JSON.stringify(word)).join(', ')}]`;
+}

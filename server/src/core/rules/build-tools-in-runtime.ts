@@ -1,12 +1,13 @@
-import { debianInstalledSize, runtimeCounterparts } from '../knowledge/runtime-libraries';
-import { SPLIT_STAGES_FIX, formatSize, lineOf, type Rule, type RuleMatch } from './rule';
+import { family as familyById } from '../families';
+import { SPLIT_STAGES_FIX, defineRule, formatSize, lineOf, type RuleMatch } from './rule';
 
-export const buildToolsInRuntime: Rule = {
+export const buildToolsInRuntime = defineRule({
   id: 'build-tools-in-runtime',
   defaultSeverity: 'warning',
   title: 'A build-only package (compiler, headers, toolchain) is installed in the runtime image',
   explanation:
     'Compilers, `-dev` headers and toolchains are needed to build, not to run. Left in the final image they add hundreds of megabytes and packages to patch. A builder stage can install them and the runtime stage copy only what they built.',
+  resolvedByRewrite: true,
   scope: 'runtime',
   example: {
     flagged: `FROM python:3.12-slim
@@ -38,16 +39,20 @@ CMD ["python", "-m", "app"]
       if (!context.isBuildOnly(record.family, record.name)) continue;
       const removedInSameRun = record.removal?.by === record.installedBy;
       if (removedInSameRun && !record.dependenciesLeft) continue;
-      const size = record.family === 'apt' ? debianInstalledSize(record.name) : undefined;
+      const family = familyById(record.family);
+      const size = family.installedSize?.(record.name);
       const sizeText = size ? ` (${formatSize(size.sizeKiB)} installed with its dependencies)` : '';
       const via = record.installArg.viaVariable ? ` (from $${record.installArg.viaVariable})` : '';
-      const runtime = runtimeCounterparts(record.family, record.name);
+      const runtime = family.runtimeCounterparts(record.name, context.runtimeDistribution);
+      const helper = context.buildHelpers(record.family).buildOnly.get(record.name);
       const keep = runtime.length > 0 ? ` The runtime needs only ${runtime.join(', ')}.` : '';
       let message: string;
       if (removedInSameRun && record.dependenciesLeft) {
         message = `${record.name}${via} is removed without --auto-remove, so what it pulled in (${record.dependenciesLeft.join(', ')}) stays in the runtime image${sizeText}.`;
       } else if (record.removal) {
         message = `${record.name}${via} is a build tool${sizeText} installed here and removed only by a later RUN (line ${lineOf(context, record.removal.start)}), so this layer still carries it. Build in a builder stage instead.${keep}`;
+      } else if (helper && !family.isBuildOnly(record.name)) {
+        message = `${record.name}${via} is left in the runtime image, but ${helper}${sizeText}. Install it in a builder stage.`;
       } else {
         message = `${record.name}${via} is a build tool${sizeText} left in the runtime image. Install it in a builder stage and copy only what it builds.${keep}`;
       }
@@ -62,4 +67,4 @@ CMD ["python", "-m", "app"]
       yield match;
     }
   },
-};
+});

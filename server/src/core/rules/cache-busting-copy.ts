@@ -1,25 +1,26 @@
 import { wholeContextSource, type AnalysisContext, type CopyArgument } from '../analysis/context';
-import type { CommandEffect, Ecosystem } from '../commands';
+import type { CommandEffect } from '../commands';
+import { DEPENDENCY_INSTALL_HINT, type EcosystemId } from '../ecosystems';
 import type { InstructionInfo } from '../model';
 import { manifestFirstFix } from '../fixes/manifest-first';
-import { lineOf, type Rule } from './rule';
+import { defineRule, lineOf, type Rule } from './rule';
 
-// Only RUNs that may install dependencies need parsing for this rule, in any stage: an installer
-// followed by its install verb somewhere after it, or a variable that might spell either.
-const DEPENDENCY_COMMANDS =
-  /\$|\b(pip\d*(\.\d+)?|python\d*(\.\d+)?|uv|composer|poetry)\b[\s\S]*?\binstall\b|\bnpm\b[\s\S]*?\b(ci|install|i)\b|\bpnpm\b[\s\S]*?\b(install|i)\b|\bgo\b[\s\S]*?\bdownload\b|\bcargo\b[\s\S]*?\b(build|fetch|install)\b|\bpipenv\b[\s\S]*?\b(install|sync)\b|\bdotnet\b[\s\S]*?\brestore\b|\b(yarn|bundler?|mvnw?|gradlew?)\b/;
+// Only RUNs that may install dependencies need parsing for this rule, in any stage: what some
+// ecosystem's install looks like, or a variable that might spell one.
+const DEPENDENCY_COMMANDS = new RegExp(`\\$|${DEPENDENCY_INSTALL_HINT.source}`);
 
 // A cheap pre-filter on the instruction's text for a source that is the whole context (`.`, `./`, `*`).
 const WHOLE_CONTEXT_TEXT = /\s(\.\/?|\*|\.\/\*)\s|"(\.\/?|\*|\.\/\*)"\s*,/;
 
 type DependencyInstall = Extract<CommandEffect, { kind: 'dependency-install' }>;
 
-export const cacheBustingCopy: Rule = {
+export const cacheBustingCopy = defineRule({
   id: 'cache-busting-copy',
   defaultSeverity: 'info',
   title: 'The whole build context is copied before a dependency install',
   explanation:
     'Docker reuses a cached layer only while everything before it is unchanged. After `COPY . .`, any edit to any file re-runs the dependency install that follows. Copy only the dependency manifest (requirements.txt, package.json and its lock file, go.mod...) first, install, then copy the rest.',
+  resolvedByRewrite: false,
   scope: 'any',
   example: {
     flagged: `FROM node:20-slim
@@ -48,7 +49,7 @@ CMD ["node", "server.js"]
       const after = dependencyInstalls(context, stage.instructions.slice(copyIndex + 1));
       if (after.length === 0) continue;
       const installedBeforeCopy = new Set(dependencyInstalls(context, stage.instructions.slice(0, copyIndex)).map((install) => install.ecosystem));
-      const reported = new Set<Ecosystem>();
+      const reported = new Set<EcosystemId>();
       for (const install of after) {
         if (installedBeforeCopy.has(install.ecosystem) || reported.has(install.ecosystem)) continue;
         reported.add(install.ecosystem);
@@ -58,7 +59,7 @@ CMD ["node", "server.js"]
       }
     }
   },
-};
+});
 
 function dependencyInstalls(context: AnalysisContext, instructions: readonly InstructionInfo[]): DependencyInstall[] {
   return instructions.flatMap((info) =>

@@ -1,14 +1,15 @@
 import type { StageInfo } from '../model';
-import type { Rule } from './rule';
+import { defineRule } from './rule';
 
 const ROOT = new Set(['/', '/.', '/*', '.', './']);
 
-export const copyWholeStage: Rule = {
+export const copyWholeStage = defineRule({
   id: 'copy-whole-stage',
   defaultSeverity: 'warning',
   title: 'COPY --from=<stage> / copies a whole builder filesystem into the runtime image',
   explanation:
     "Copying `/` from a builder stage brings its base image, compilers and caches along, undoing the point of the multi-stage build. Copy only the directories the application needs.",
+  resolvedByRewrite: false,
   scope: 'runtime',
   example: {
     flagged: `FROM golang:1.22 AS build
@@ -50,7 +51,7 @@ CMD ["/out/app"]
       };
     }
   },
-};
+});
 
 function rootOf(stage: StageInfo): StageInfo {
   let root = stage;

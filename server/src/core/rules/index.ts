@@ -11,8 +11,8 @@ import { shellParseError } from './shell-parse-error';
 import { toolchainBaseImage } from './toolchain-base-image';
 import { unknownTarget } from './unknown-target';
 
-/** Every rule, in the order their findings are listed for the same range. */
-export const ALL_RULES: readonly Rule[] = [
+/** Every rule, in the order their findings are listed for the same range. A new rule is a module and a line here. */
+export const ALL_RULES = [
   buildToolsInRuntime,
   toolchainBaseImage,
   lateRemoval,
@@ -22,7 +22,10 @@ export const ALL_RULES: readonly Rule[] = [
   copyWholeStage,
   unknownTarget,
   shellParseError,
-];
+] as const satisfies readonly Rule[];
+
+/** Every rule's id, from the registry. */
+export type RuleId = (typeof ALL_RULES)[number]['id'];
 
 export const RULE_METADATA: readonly RuleMetadata[] = ALL_RULES.map((rule) => ({
   id: rule.id,

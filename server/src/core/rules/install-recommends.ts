@@ -1,18 +1,14 @@
+import { family } from '../families';
 import { insertAfter } from '../fixes/edits';
-import type { Rule } from './rule';
+import { defineRule } from './rule';
 
-const FLAG: Readonly<Record<string, string>> = {
-  apt: '--no-install-recommends',
-  rpm: '--setopt=install_weak_deps=False',
-  zypper: '--no-recommends',
-};
-
-export const installRecommends: Rule = {
+export const installRecommends = defineRule({
   id: 'install-recommends',
   defaultSeverity: 'info',
   title: 'Recommended packages are installed into the runtime image',
   explanation:
     'apt installs "Recommends" by default (dnf its weak dependencies, zypper its recommendations): documentation, alternative tools and, for gcc, the whole C library headers. `--no-install-recommends` installs only what the package needs to work.',
+  resolvedByRewrite: false,
   scope: 'runtime',
   example: {
     flagged: `FROM debian:bookworm-slim
@@ -33,7 +29,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \\
       if (info.keyword !== 'RUN') continue;
       if (/Install-Recommends|install_weak_deps|installRecommends/i.test(context.model.argumentsText(info))) configuredOff = true;
       for (const effect of context.effectsOf(info)) {
-        if (effect.kind !== 'package-install' || effect.noRecommends || !(effect.family in FLAG)) continue;
+        if (effect.kind !== 'package-install' || effect.noRecommends) continue;
+        const flag = family(effect.family).noRecommendsFlag;
+        if (!flag) continue;
         if (configuredOff) continue;
         // Installs that the same RUN purges again (build dependencies) leave no recommends behind.
         const args = new Set(effect.packages.map((pkg) => pkg.arg));
@@ -43,12 +41,12 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \\
         yield {
           start: effect.command.start,
           end: effect.verbEnd,
-          message: `${verb} also installs recommended packages the application does not need; add ${FLAG[effect.family]}.`,
+          message: `${verb} also installs recommended packages the application does not need; add ${flag}.`,
           subject: verb,
           suppressed: info.suppressed,
-          fixes: insertAfter(context, info, effect.verbEnd, ` ${FLAG[effect.family]}`, `Add ${FLAG[effect.family]}`),
+          fixes: insertAfter(context, info, effect.verbEnd, ` ${flag}`, `Add ${flag}`),
         };
       }
     }
   },
-};
+});

@@ -2,9 +2,10 @@ import type { AnalysisContext } from '../analysis/context';
 import { interpretCommand, resolvePath } from '../commands';
 import type { InstructionInfo } from '../model';
 import { normalizePath } from '../shell/parse';
+import { family } from '../families';
 import { expandDockerfileWord } from '../variables';
 import { mergeInto } from '../fixes/edits';
-import { lineOf, type Rule, type RuleMatch } from './rule';
+import { defineRule, lineOf, type RuleMatch } from './rule';
 
 interface PathWrite {
   readonly path: string;
@@ -14,21 +15,13 @@ interface PathWrite {
   readonly coversChildren: boolean;
 }
 
-/** Where package managers keep what they download, so a later `rm` of it is a late removal too. */
-const CACHE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  apt: ['/var/lib/apt/lists'],
-  apk: ['/var/cache/apk'],
-  rpm: ['/var/cache/dnf', '/var/cache/yum'],
-  zypper: ['/var/cache/zypp'],
-  pip: ['/root/.cache/pip'],
-};
-
-export const lateRemoval: Rule = {
+export const lateRemoval = defineRule({
   id: 'late-removal',
   defaultSeverity: 'warning',
   title: 'A package or file is removed in a later RUN than the one that added it',
   explanation:
     'Each instruction adds a layer, and a later layer can only hide files, not take their bytes back. `RUN apt-get purge gcc` after the RUN that installed it, or `RUN rm` of an archive an earlier COPY added, leaves the image as large as before. Remove in the same RUN, or build in a separate stage.',
+  resolvedByRewrite: false,
   scope: 'runtime',
   example: {
     flagged: `FROM debian:bookworm-slim
@@ -51,7 +44,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends build-essential
     yield* lateRemovedPackages(context);
     yield* lateRemovedPaths(context);
   },
-};
+});
 
 function* lateRemovedPackages(context: AnalysisContext): Iterable<RuleMatch> {
   for (const record of context.packages()) {
@@ -137,10 +130,8 @@ function runWrites(context: AnalysisContext, info: InstructionInfo): PathWrite[]
   };
   for (const effect of context.effectsOf(info)) {
     if (effect.kind === 'write-path') add([effect.path], effect.what);
-    else if (effect.kind === 'package-index-update') add(CACHE_PATHS[effect.family] ?? [], `${effect.tool} update`);
-    else if (effect.kind === 'package-install' && (effect.keepsIndexCache || effect.family === 'rpm' || effect.family === 'zypper')) {
-      add(CACHE_PATHS[effect.family] ?? [], `${effect.tool} install`);
-    } else if (effect.kind === 'pip-install' && !effect.noCacheDir && !info.scope.get('PIP_NO_CACHE_DIR')) add(CACHE_PATHS.pip!, 'pip install');
+    else if ('family' in effect && family(effect.family).leavesCache(effect)) add(family(effect.family).cache.paths, `${'tool' in effect ? effect.tool : effect.family} ${effect.kind === 'package-index-update' ? 'update' : 'install'}`);
+    else if (effect.kind === 'tool-cache' && !effect.cache.disabledBy.some((name) => info.scope.get(name))) add(effect.cache.paths, context.model.text.slice(effect.command.start, effect.verbEnd));
   }
   return writes;
 }

@@ -1,26 +1,22 @@
 import type { CommandEffect } from '../commands';
-import type { PackageFamily } from '../knowledge/build-tools';
+import type { ToolCache } from '../ecosystems';
+import { family, type PackageFamily } from '../families';
 import type { InstructionInfo } from '../model';
 import type { AnalysisContext } from '../analysis/context';
 import { appendCommand, insertAfter } from '../fixes/edits';
 import type { FixHint } from '../types';
-import type { Rule, RuleMatch } from './rule';
+import { defineRule, type RuleMatch } from './rule';
 
-/** Where each package manager keeps its index and downloads, and the clean-up to add. */
-const CACHES: Readonly<Record<PackageFamily | 'pip', { readonly paths: readonly string[]; readonly what: string; readonly cleanup: string }>> = {
-  apt: { paths: ['/var/lib/apt/lists'], what: 'the package lists', cleanup: 'rm -rf /var/lib/apt/lists/*' },
-  apk: { paths: ['/var/cache/apk'], what: 'the package index', cleanup: 'use apk add --no-cache' },
-  rpm: { paths: ['/var/cache/dnf', '/var/cache/yum'], what: 'the repository metadata and packages', cleanup: 'dnf clean all (yum clean all, microdnf clean all)' },
-  zypper: { paths: ['/var/cache/zypp'], what: 'the repository metadata and packages', cleanup: 'zypper clean --all' },
-  pip: { paths: ['/root/.cache/pip', '/root/.cache'], what: 'its download and wheel cache', cleanup: 'pip install --no-cache-dir' },
-};
+/** A cache left in a layer: a package family's index and downloads, or a tool's own cache. */
+type Cache = { readonly kind: 'family'; readonly family: PackageFamily } | { readonly kind: 'tool'; readonly cache: ToolCache };
 
-export const packageCacheLeft: Rule = {
+export const packageCacheLeft = defineRule({
   id: 'package-cache-left',
   defaultSeverity: 'warning',
   title: 'A package manager leaves its index or download cache in the runtime image',
   explanation:
     'apt-get update writes tens of megabytes of package lists; apk, dnf, zypper and pip keep indexes and downloads too. Unless the same RUN deletes them, the layer keeps them for good.',
+  resolvedByRewrite: false,
   scope: 'runtime',
   example: {
     flagged: `FROM debian:bookworm-slim
@@ -39,24 +35,24 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \\
       yield* cachesLeftBy(context, info, effects);
     }
   },
-};
+});
 
 function* cachesLeftBy(context: AnalysisContext, info: InstructionInfo, effects: readonly CommandEffect[]): Iterable<RuleMatch> {
   const reported = new Set<string>();
   for (let index = 0; index < effects.length; index++) {
     const effect = effects[index]!;
     const cache = cacheWrittenBy(effect, info);
-    if (!cache || reported.has(cache)) continue;
-    const later = effects.slice(index + 1);
-    if (cleansUp(cache, later)) continue;
-    reported.add(cache);
-    const { what, cleanup } = CACHES[cache];
+    if (!cache) continue;
+    const key = cache.kind === 'family' ? cache.family.id : cache.cache.id;
+    if (reported.has(key) || cleansUp(cache, effects.slice(index + 1))) continue;
+    reported.add(key);
+    const { what, advice } = cache.kind === 'family' ? cache.family.cache : cache.cache;
     const verbEnd = 'verbEnd' in effect ? effect.verbEnd : effect.command.end;
     const command = context.model.text.slice(effect.command.start, verbEnd);
     yield {
       start: effect.command.start,
       end: verbEnd,
-      message: `${command} leaves ${what} in this layer of the runtime image. Clean up in the same RUN: ${cleanup}.`,
+      message: `${command} leaves ${what} in this layer of the runtime image. Clean up in the same RUN: ${advice}.`,
       subject: command,
       suppressed: info.suppressed,
       fixes: cleanupFix(context, info, cache, effect),
@@ -64,45 +60,27 @@ function* cachesLeftBy(context: AnalysisContext, info: InstructionInfo, effects:
   }
 }
 
-function cacheWrittenBy(effect: CommandEffect, info: InstructionInfo): PackageFamily | 'pip' | undefined {
-  switch (effect.kind) {
-    case 'package-index-update':
-      return effect.family;
-    case 'package-install':
-      if (effect.family === 'apk') return effect.keepsIndexCache ? 'apk' : undefined;
-      return effect.family === 'rpm' || effect.family === 'zypper' ? effect.family : undefined;
-    case 'pip-install':
-      return effect.noCacheDir || info.scope.get('PIP_NO_CACHE_DIR') ? undefined : 'pip';
-    default:
-      return undefined;
-  }
+function cacheWrittenBy(effect: CommandEffect, info: InstructionInfo): Cache | undefined {
+  if (effect.kind === 'tool-cache') return effect.cache.disabledBy.some((name) => info.scope.get(name)) ? undefined : { kind: 'tool', cache: effect.cache };
+  if (!('family' in effect)) return undefined;
+  const owner = family(effect.family);
+  return owner.leavesCache(effect) ? { kind: 'family', family: owner } : undefined;
 }
 
-function cleansUp(cache: PackageFamily | 'pip', later: readonly CommandEffect[]): boolean {
-  const paths = CACHES[cache].paths;
+function cleansUp(cache: Cache, later: readonly CommandEffect[]): boolean {
+  const paths = cache.kind === 'family' ? cache.family.cache.paths : cache.cache.paths;
   return later.some((effect) => {
-    if (effect.kind === 'package-cache-clean') return effect.family === cache && effect.removesIndexes;
+    if (effect.kind === 'package-cache-clean') return cache.kind === 'family' && effect.family === cache.family.id && effect.removesIndexes;
     if (effect.kind !== 'remove-paths') return false;
     return effect.paths.some(({ path }) => paths.some((cachePath) => path === cachePath || path.startsWith(`${cachePath}/`) || cachePath.startsWith(`${path}/`)));
   });
 }
 
-/** The clean-up edit for each cache: a flag on the install, or a command at the end of the RUN. */
-function cleanupFix(context: AnalysisContext, info: InstructionInfo, cache: PackageFamily | 'pip', effect: CommandEffect): FixHint[] {
+/** The clean-up edit: a flag after the command's verb, or a command at the end of the RUN. */
+function cleanupFix(context: AnalysisContext, info: InstructionInfo, cache: Cache, effect: CommandEffect): FixHint[] {
   const verbEnd = 'verbEnd' in effect ? effect.verbEnd : effect.command.end;
-  switch (cache) {
-    case 'apt':
-      return appendCommand(context, info, 'rm -rf /var/lib/apt/lists/*', 'Remove the apt lists in the same RUN');
-    case 'apk':
-      // `apk add --update` caches the index too: --no-cache covers both; a separate `apk update` has no one-word fix.
-      return effect.command.args.some((arg) => arg.value === 'add') ? insertAfter(context, info, verbEnd, ' --no-cache', 'Use apk add --no-cache') : [];
-    case 'pip':
-      return insertAfter(context, info, verbEnd, ' --no-cache-dir', 'Add --no-cache-dir');
-    case 'rpm': {
-      const tool = 'tool' in effect && effect.tool !== 'yum' ? effect.tool : 'yum';
-      return appendCommand(context, info, `${tool} clean all`, `Add ${tool} clean all to the same RUN`);
-    }
-    case 'zypper':
-      return appendCommand(context, info, 'zypper clean --all', 'Add zypper clean --all to the same RUN');
-  }
+  const cleanup = cache.kind === 'tool' ? { flag: cache.cache.flag } : cache.family.cacheCleanup(effect);
+  if (!cleanup) return [];
+  if ('flag' in cleanup) return insertAfter(context, info, verbEnd, ` ${cleanup.flag}`, `Add ${cleanup.flag}`);
+  return appendCommand(context, info, cleanup.command, `Add ${cleanup.command} to the same RUN`);
 }

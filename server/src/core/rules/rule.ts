@@ -1,5 +1,5 @@
 import type { AnalysisContext } from '../analysis/context';
-import type { FixHint, RuleId, Severity } from '../types';
+import type { FixHint, Severity } from '../types';
 
 /** A place a rule found, in document offsets; analyze() turns it into a Finding. */
 export interface RuleMatch {
@@ -14,8 +14,9 @@ export interface RuleMatch {
   readonly fixes?: readonly FixHint[];
 }
 
-export interface Rule {
-  readonly id: RuleId;
+export interface Rule<Id extends string = string> {
+  /** Stable, self-explanatory id; the union of every rule's id is RuleId. */
+  readonly id: Id;
   readonly defaultSeverity: Severity;
   readonly title: string;
   readonly explanation: string;
@@ -23,7 +24,14 @@ export interface Rule {
   readonly scope: 'runtime' | 'any';
   /** For the docs page: a Dockerfile the rule flags, the same one fixed, and how to fix it. */
   readonly example: { readonly flagged: string; readonly fixed: string; readonly fix: string };
+  /** Whether the multi-stage rewrite resolves what the rule finds (its findings offer the split). */
+  readonly resolvedByRewrite: boolean;
   readonly check: (context: AnalysisContext) => Iterable<RuleMatch>;
+}
+
+/** Declares a rule, keeping its id's literal type so that RuleId is derived from the registry. */
+export function defineRule<const Id extends string>(rule: Rule<Id>): Rule<Id> {
+  return rule;
 }
 
 export const SPLIT_STAGES_FIX: FixHint = { kind: 'split-stages', title: 'Split into builder and runtime stages' };

@@ -1,10 +1,11 @@
-import type { Rule } from './rule';
+import { defineRule } from './rule';
 
-export const shellParseError: Rule = {
+export const shellParseError = defineRule({
   id: 'shell-parse-error',
   defaultSeverity: 'info',
   title: "A RUN command's shell syntax could not be parsed, so it was not checked",
   explanation: 'The analysis reads RUN lines with a POSIX/Bash parser. When a line does not parse (an unclosed quote while typing, say), its packages and files are not checked until it does.',
+  resolvedByRewrite: false,
   scope: 'runtime',
   example: {
     flagged: `FROM debian:bookworm-slim
@@ -30,4 +31,4 @@ RUN apt-get install -y "gcc"
       };
     }
   },
-};
+});

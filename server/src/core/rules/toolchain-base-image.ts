@@ -1,12 +1,13 @@
-import { findToolchainImage } from '../knowledge/images';
-import { SPLIT_STAGES_FIX, type Rule } from './rule';
+import { findToolchainImage } from '../ecosystems';
+import { SPLIT_STAGES_FIX, defineRule } from './rule';
 
-export const toolchainBaseImage: Rule = {
+export const toolchainBaseImage = defineRule({
   id: 'toolchain-base-image',
   defaultSeverity: 'warning',
   title: 'The runtime image starts from a toolchain image (golang, maven, a JDK, full python/node)',
   explanation:
     'Toolchain images carry compilers, package managers and headers: `golang` is about 800 MB, `maven` ships a full JDK, and the full `python`, `node` and `ruby` tags are built on buildpack-deps with gcc and make. Build in such an image, then run on its slim or JRE variant.',
+  resolvedByRewrite: true,
   scope: 'runtime',
   example: {
     flagged: `FROM golang:1.22
@@ -44,4 +45,4 @@ CMD ["app"]
       fixes: [SPLIT_STAGES_FIX],
     };
   },
-};
+});

@@ -1,10 +1,11 @@
-import type { Rule } from './rule';
+import { defineRule } from './rule';
 
-export const unknownTarget: Rule = {
+export const unknownTarget = defineRule({
   id: 'unknown-target',
   defaultSeverity: 'warning',
   title: 'The configured target stage does not exist',
   explanation: 'The `target` setting (or `--target`) names the stage whose image ships. When no stage has that name, the final stage is judged instead.',
+  resolvedByRewrite: false,
   scope: 'any',
   example: {
     flagged: `FROM debian:bookworm-slim AS build
@@ -27,4 +28,4 @@ FROM debian:bookworm-slim AS app
       suppressed: stage.suppressed,
     };
   },
-};
+});

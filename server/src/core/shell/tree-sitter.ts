@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
+import { loadToml } from '../knowledge/toml';
 
 let parser: Parser | undefined;
 let loading: Promise<void> | undefined;
@@ -25,6 +26,7 @@ export function initialize(): Promise<void> {
     const instance = new Parser();
     instance.setLanguage(bash);
     parser = instance;
+    await loadToml();
   })();
   return loading;
 }

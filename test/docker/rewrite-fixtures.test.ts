@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { analyze, rewrite } from '../../server/src/core';
 import { contextTar } from '../../server/src/engine/context-tar';
 import type { DockerEngine } from '../../server/src/engine/engine';
+import { folderBuildContext } from '../../server/src/node/build-context';
 import { collectLog, engineOrSkip } from '../helpers/docker';
 
 const APPS = join(__dirname, '../fixtures/apps');
@@ -80,7 +81,7 @@ describe('the rewrite on a real Docker Engine: the fixture applications, before,
       rows.push(row);
 
       try {
-        const result = rewrite(original);
+        const result = rewrite(original, { context: folderBuildContext(directory) });
         assert.ok(result.ok, result.ok ? '' : `no rewrite: ${result.reason}`);
         assert.deepStrictEqual(analyze(result.text).filter((f) => f.ruleId === 'build-tools-in-runtime' || f.ruleId === 'toolchain-base-image'), []);
 

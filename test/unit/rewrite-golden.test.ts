@@ -3,10 +3,12 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { analyze, rewrite } from '../../server/src/core';
+import { folderBuildContext } from '../../server/src/node/build-context';
 
 // Golden pairs: input.Dockerfile and the expected rewrite (expected.Dockerfile), or the expected
-// refusal (expected-refusal.txt: kind, then reason). UPDATE_GOLDEN=1 rewrites the expected files;
-// review their diff before committing.
+// refusal (expected-refusal.txt: kind, then reason); a context/ folder beside them is the build
+// context (Cargo.toml, a project file). UPDATE_GOLDEN=1 rewrites the expected files; review their
+// diff before committing.
 const ROOT = join(__dirname, '../fixtures/rewrite');
 const update = process.env.UPDATE_GOLDEN === '1';
 
@@ -17,8 +19,10 @@ describe('rewrite: golden inputs and outputs', () => {
     const expectedFile = join(folder, 'expected.Dockerfile');
     const refusalFile = join(folder, 'expected-refusal.txt');
 
+    const context = existsSync(join(folder, 'context')) ? folderBuildContext(join(folder, 'context')) : undefined;
+
     it(name, () => {
-      const result = rewrite(input);
+      const result = rewrite(input, { context });
       if (update) {
         if (result.ok) writeFileSync(expectedFile, result.text);
         else writeFileSync(refusalFile, `${result.kind}\n${result.reason}\n`);
@@ -33,7 +37,7 @@ describe('rewrite: golden inputs and outputs', () => {
       // The output parses, ships no build tools, and a second rewrite has nothing left to do.
       assert.doesNotThrow(() => DockerfileParser.parse(result.text));
       assert.deepStrictEqual(analyze(result.text).filter((f) => f.ruleId === 'build-tools-in-runtime' || f.ruleId === 'toolchain-base-image').map((f) => f.message), []);
-      const again = rewrite(result.text);
+      const again = rewrite(result.text, { context });
       assert.ok(!again.ok && again.kind === 'clean', again.ok ? 'a second rewrite changed the file' : again.reason);
       assert.ok(!/RUN\s+--mount|<<[-~]?['"]?\w+/.test(result.text.replace(input, '')), 'no RUN --mount or heredoc introduced');
     });

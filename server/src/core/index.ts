@@ -6,7 +6,7 @@ export { analyze, analyzeModel, RuleFailure, type AnalysisHooks } from './analyz
 export { initialize } from './shell/tree-sitter';
 export { clearShellCache } from './shell/parse';
 export { DockerfileModel } from './model';
-export { rewrite, type RewriteOptions, type RewriteResult, type RewriteSummary } from './rewrite';
+export { rewrite, type BuildContext, type RewriteOptions, type RewriteResult, type RewriteSummary } from './rewrite';
 export { applyEdits } from './fixes/apply';
 export { RULE_DOCS, RULE_METADATA } from './rules';
 export { BUILD_TOOL_PROGRAMS } from './knowledge/build-programs';

@@ -55,8 +55,12 @@ export function buildHelperVerdicts(input: BuildHelperInput): BuildHelperVerdict
   for (const ecosystem of ECOSYSTEMS) {
     if (!ecosystem.buildHelpers || !inUse.has(ecosystem.id)) continue;
     for (const [name, reason] of Object.entries(ecosystem.buildHelpers(input.family, buildTexts))) {
-      const program = name.replace(/^python[\d.-]*(minimal)?$|^python-is-python3$/, 'python');
+      const program = name.replace(/^python[\d.-]*(minimal)?$|^python-is-python3$/, 'python').replace(/^nodejs$/, 'node').replace(/^yarnpkg$/, 'yarn');
       if (program === 'python' && (inUse.has('python') || usedAtRuntime('python3?'))) continue;
+      // Node.js itself is a build helper only when the image is no Node.js application.
+      if (ecosystem.id === 'node' && (program === 'node' || program === 'npm' || program === 'yarn')) {
+        if (input.baseEcosystem === 'node' || /(^|[^\w.-])(node|npm|npx|yarn|pnpm|pm2|pm2-runtime)($|[^\w.-])/.test(input.startText) || input.opaqueStartScript) continue;
+      }
       if (usedAtRuntime(program)) kept.set(name, `the running image uses ${program}`);
       else buildOnly.set(name, reason);
     }

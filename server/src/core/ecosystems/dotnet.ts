@@ -36,11 +36,12 @@ export const dotnet: Ecosystem = {
     const project = projectName(context);
     if (!project) return { kind: 'unsupported', reason: 'its CMD is `dotnet run`, and no project file in the build context names the assembly to run instead' };
     const target = context.workdir && context.workdir !== '/' ? context.workdir : '/app';
+    const dashDash = rest.indexOf('--');
     return {
       kind: 'compiles-at-start',
       buildCommand: `dotnet publish -c Release -o ${target}/publish`,
       artefact: { from: `${target}/publish`, to: target },
-      startWords: ['dotnet', `${target}/${project}.dll`],
+      startWords: ['dotnet', `${target}/${project}.dll`, ...(dashDash < 0 ? [] : rest.slice(dashDash + 1))],
     };
   },
 

@@ -66,8 +66,18 @@ function planGo(input: PlanInput): PlanContribution {
   }
   // The golang image puts /go/bin on PATH and has CA certificates; the distribution image it leaves for has neither.
   const afterArtefacts = input.toolchainBase && artefacts.some(([, to]) => to === '/go/bin' || to.startsWith('/go/bin/')) ? ['ENV PATH="/go/bin:$PATH"'] : [];
-  if (input.toolchainBase && input.runtimeDistribution?.family.id === 'apt') runtimePackages.push('ca-certificates');
+  // Go's crypto/x509 reads the CA bundle file, so a Go program needs the file, not the package and
+  // the OpenSSL it pulls in. Only when nothing else the runtime installs is a program that might
+  // use OpenSSL's own lookup: other runtime packages must be libraries.
+  const wantsCertificates = input.toolchainBase || input.runtimePackages.includes('ca-certificates');
+  const onlyLibraries = input.runtimePackages.every((name) => name === 'ca-certificates' || /^lib/.test(name));
+  const dropRuntimePackages: string[] = [];
+  if (wantsCertificates && onlyLibraries && input.runtimeDistribution) {
+    const bundle = input.runtimeDistribution.family.id === 'rpm' ? '/etc/pki/tls/certs/ca-bundle.crt' : '/etc/ssl/certs/ca-certificates.crt';
+    artefacts.push([bundle, bundle]);
+    dropRuntimePackages.push('ca-certificates');
+  } else if (input.toolchainBase && input.runtimeDistribution?.family.id === 'apt') runtimePackages.push('ca-certificates');
   // A program compiled from a go run keeps its assets (templates, static files) around it.
   const workdir = input.compilesAtStart ? ('copy' as const) : undefined;
-  return { artefacts, afterArtefacts, runtimePackages, builderInsertions, workdir, startBuildEnvironment: staticBuild && goCommands.length === 0 ? 'CGO_ENABLED=0' : undefined };
+  return { artefacts, afterArtefacts, runtimePackages, dropRuntimePackages, builderInsertions, workdir, startBuildEnvironment: staticBuild && goCommands.length === 0 ? 'CGO_ENABLED=0' : undefined };
 }

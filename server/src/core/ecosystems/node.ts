@@ -5,6 +5,7 @@ import { slimVariant } from './images';
 import type { PlanContribution, PlanInput } from './plan-input';
 
 const GYP_REASON = 'node-gyp needs it only to build native addons';
+const BUILD_NODE_REASON = 'Node.js is used only to build (the running image starts no Node.js program)';
 
 /** What node-gyp builds native addons with, per family: build tools in a Node.js image, not elsewhere. */
 const GYP_HELPERS: Readonly<Record<FamilyId, readonly string[]>> = {
@@ -47,7 +48,10 @@ export const node: Ecosystem = {
 
   builds: (tool) => tool !== 'corepack',
 
-  buildHelpers: (family) => Object.fromEntries(GYP_HELPERS[family].map((name) => [name, GYP_REASON])),
+  buildHelpers: (family) => ({
+    ...Object.fromEntries(GYP_HELPERS[family].map((name) => [name, GYP_REASON])),
+    ...Object.fromEntries(['nodejs', 'npm', 'yarnpkg'].map((name) => [name, BUILD_NODE_REASON])),
+  }),
 
   toolchainImages: [
     {
@@ -72,22 +76,45 @@ export const node: Ecosystem = {
   contribute: planNode,
 };
 
-/** The runtime keeps production dependencies only. */
+const NODE_PROGRAMS = /^(node|nodejs|npm|npx|yarn|pnpm|bun|pm2|pm2-runtime|next|nuxt)$/;
+
+/**
+ * The runtime keeps production dependencies only, pruned where they were installed. When nothing
+ * the image runs is Node.js (a Python app that builds its front end), node_modules stays behind.
+ */
 function planNode(input: PlanInput): PlanContribution {
   const builderAppend: string[] = [];
   const notes: string[] = [];
-  const installs = input.builderCommands.map(({ command }) => ({ tool: basename(command.args[0]?.value) ?? '', words: command.args.map((arg) => arg.value ?? '') }));
   const production = input.scope('NODE_ENV') === 'production';
   const omitsDev = (words: readonly string[]) => words.some((word) => /^(--omit=dev|--production|--only=prod(uction)?|--prod)$/.test(word));
-  const npm = installs.filter(({ tool, words }) => tool === 'npm' && ['ci', 'install', 'i'].includes(words[1] ?? ''));
-  const yarn = installs.filter(({ tool, words }) => tool === 'yarn' && (words.length === 1 || words[1] === 'install' || words[1]?.startsWith('-')));
-  const pnpm = installs.filter(({ tool, words }) => tool === 'pnpm' && ['install', 'i'].includes(words[1] ?? ''));
-  if (!production && npm.length > 0 && !npm.some(({ words }) => omitsDev(words))) builderAppend.push('RUN npm prune --omit=dev');
-  else if (!production && pnpm.length > 0 && !pnpm.some(({ words }) => omitsDev(words))) builderAppend.push('RUN pnpm prune --prod');
-  else if (!production && yarn.length > 0 && !yarn.some(({ words }) => omitsDev(words))) {
-    // Yarn 1 has no prune: installing again for production reuses the packages in its cache.
-    builderAppend.push('RUN yarn install --production --frozen-lockfile --prefer-offline');
-    notes.push('yarn installs the production dependencies again from its cache (Yarn 1); on Yarn 2 or later use `yarn workspaces focus --production`');
+  const start = basename(input.startProgram) ?? '';
+  const runsNode = input.baseImage.repository === 'node' || NODE_PROGRAMS.test(start) || /\.(sh|bash)$/.test(start);
+  const installs = input.builderCommands.flatMap(({ command }) => {
+    const tool = basename(command.args[0]?.value) ?? '';
+    const words = command.args.map((arg) => arg.value ?? '');
+    const installsDependencies =
+      (tool === 'npm' && ['ci', 'install', 'i'].includes(words[1] ?? '') && !words.includes('-g') && !words.includes('--global')) ||
+      (tool === 'pnpm' && ['install', 'i'].includes(words[1] ?? '')) ||
+      (tool === 'yarn' && (words.length === 1 || words[1] === 'install' || (words[1] ?? '').startsWith('-')));
+    return installsDependencies ? [{ tool, words, cwd: command.cwd }] : [];
+  });
+  const folders = [...new Set(installs.map(({ cwd }) => cwd ?? input.workdir ?? '/'))];
+  for (const folder of folders) {
+    const here = installs.filter(({ cwd }) => (cwd ?? input.workdir ?? '/') === folder);
+    const inFolder = (command: string) => (folder === input.workdir ? command : `cd ${folder} && ${command}`);
+    if (!runsNode) {
+      builderAppend.push(`RUN rm -rf ${folder === '/' ? '' : folder}/node_modules`);
+      continue;
+    }
+    if (production || here.some(({ words }) => omitsDev(words))) continue;
+    if (here.some(({ tool }) => tool === 'npm')) builderAppend.push(`RUN ${inFolder('npm prune --omit=dev')}`);
+    else if (here.some(({ tool }) => tool === 'pnpm')) builderAppend.push(`RUN ${inFolder('pnpm prune --prod')}`);
+    else {
+      // Yarn 1 has no prune: installing again for production reuses the packages in its cache.
+      builderAppend.push(`RUN ${inFolder('yarn install --production --frozen-lockfile --prefer-offline')}`);
+      notes.push('yarn installs the production dependencies again from its cache (Yarn 1); on Yarn 2 or later use `yarn workspaces focus --production`');
+    }
   }
+  if (!runsNode && folders.length > 0) notes.push('nothing the image runs is Node.js: it builds the front end in the builder, and node_modules stays there');
   return { builderAppend, notes };
 }

@@ -23,6 +23,8 @@ export interface PlanInput {
   readonly runtimeDistribution: { readonly family: PackageFamily; readonly base: DistributionBase } | undefined;
   /** Build-only OS packages the runtime no longer installs. */
   readonly movedPackages: readonly string[];
+  /** OS packages the runtime stage installs (the runtime halves of the original's installs). */
+  readonly runtimePackages: readonly string[];
   /** The program the container starts (ENTRYPOINT's, else CMD's first word), as written. */
   readonly startProgram: string | undefined;
   /** Whether the start command compiles (go run): the planner builds its artefact. */
@@ -48,6 +50,8 @@ export interface PlanContribution {
   readonly afterArtefacts?: readonly string[];
   /** OS packages the runtime stage needs beyond the original's runtime packages (CA certificates). */
   readonly runtimePackages?: readonly string[];
+  /** Runtime packages an artefact replaces (a Go program needs the CA bundle file, not the package). */
+  readonly dropRuntimePackages?: readonly string[];
   /**
    * Whether the builder's working directory must be copied (`copy`: it holds the built application)
    * or adds nothing (`skip`: everything is in the artefacts, and the sources come again later).

@@ -163,6 +163,7 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
     runtimeInstalls.set(info, result.install);
   }
   const movedPackages = [...runtimeInstalls.values()].flatMap((install) => install?.moved ?? []);
+  const runtimePackages = [...runtimeInstalls.values()].flatMap((install) => install?.packages ?? []);
 
   // The ecosystems the build uses: each adds its part (a virtualenv, pruning, artefacts).
   const used = new Set<EcosystemId>(['generic']);
@@ -184,6 +185,7 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
     runtimeImage: options.runtimeImage,
     runtimeDistribution: options.runtimeDistribution,
     movedPackages,
+    runtimePackages,
     startProgram: start?.words[0],
     compilesAtStart: compiles !== undefined,
     readContextFile: options.readContextFile,
@@ -198,6 +200,12 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
     contributions.push(contribution);
   }
 
+  const dropped = new Set(contributions.flatMap((contribution) => contribution.dropRuntimePackages ?? []));
+  if (dropped.size > 0) {
+    for (const [info, install] of runtimeInstalls) {
+      if (install) runtimeInstalls.set(info, { ...install, packages: install.packages.filter((name) => !dropped.has(name)) });
+    }
+  }
   const builderInsertions = new Map<InstructionInfo, string[]>();
   for (const { before, lines } of contributions.flatMap((contribution) => contribution.builderInsertions ?? [])) {
     builderInsertions.set(before, [...(builderInsertions.get(before) ?? []), ...lines]);
@@ -244,7 +252,7 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
       builderAppend,
       artefacts: dedupeArtefacts(artefacts),
       afterArtefacts,
-      extraRuntimePackages: [...new Set(contributions.flatMap((contribution) => contribution.runtimePackages ?? []))],
+      extraRuntimePackages: [...new Set(contributions.flatMap((contribution) => contribution.runtimePackages ?? []))].filter((name) => !dropped.has(name)),
       runtimeFamily,
       start: compiles ? { kind: 'compiles-at-start', instruction: start!.instruction, replacement: `${start!.keyword} ${jsonArray(compiles.startWords)}`, buildCommand: compiles.buildCommand } : { kind: 'unchanged' },
       runtimeBase: contributions.map((contribution) => contribution.runtimeBase).find((base) => base !== undefined),
@@ -310,6 +318,8 @@ function explicitOutputs(model: DockerfileModel, instructions: readonly Instruct
     if (index > lastBuild) break;
     const scope = (name: string) => info.scope.get(name);
     if (info.keyword === 'COPY' || info.keyword === 'ADD') {
+      // A COPY --from another image or stage comes again in the runtime stage as it is written.
+      if (model.flagsOf(info).some((flag) => flag.name.toLowerCase() === 'from')) continue;
       const args = model.wordsOf(info).words.map((word) => word.value);
       const destination = args[args.length - 1];
       const expanded = destination === undefined ? undefined : expandDockerfileWord(destination, scope).value;

@@ -11,6 +11,7 @@ export const cCpp: Ecosystem = {
   title: 'C and C++',
   commands: ['gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'make', 'cmake', 'ninja', 'meson', 'configure', 'autoreconf', 'autogen.sh', 'scons', 'bazel', 'qmake', 'qmake6'],
   builds: () => true,
+  compilers: ['gcc', 'cc', 'g++', 'c++', 'clang', 'make', 'cmake', 'ninja'],
 
   toolchainImages: [
     { matches: (image) => image.repository === 'gcc', keeps: 'gcc, g++, make and the full buildpack-deps toolchain', runtimeImage: distributionRuntime },

@@ -83,6 +83,8 @@ export interface Ecosystem {
   builds?(tool: string, argv: readonly ShellArg[]): boolean;
   /** Its dependency install needs nothing but the manifests, so copying them first is safe. */
   readonly installNeedsOnlyManifests?: boolean;
+  /** Programs whose presence on an image's PATH means its toolchain shipped (the compare report looks). */
+  readonly compilers?: readonly string[];
   readonly toolchainImages?: readonly ToolchainImage[];
   readonly caches?: readonly ToolCache[];
   /**

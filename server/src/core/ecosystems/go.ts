@@ -17,6 +17,7 @@ export const go: Ecosystem = {
   },
 
   builds: () => true,
+  compilers: ['go'],
 
   toolchainImages: [{ matches: (image) => image.repository === 'golang', keeps: 'the Go toolchain, gcc and git', runtimeImage: distributionRuntime }],
 

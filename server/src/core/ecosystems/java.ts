@@ -33,6 +33,7 @@ export const java: Ecosystem = {
   },
 
   builds: () => true,
+  compilers: ['javac', 'mvn', 'gradle'],
 
   toolchainImages: [
     { matches: (image) => image.repository === 'maven', keeps: 'Maven and a full JDK', runtimeImage: temurinJre },

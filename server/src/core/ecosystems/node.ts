@@ -47,6 +47,7 @@ export const node: Ecosystem = {
   },
 
   builds: (tool) => tool !== 'corepack',
+  compilers: ['node-gyp'],
 
   buildHelpers: (family) => ({
     ...Object.fromEntries(GYP_HELPERS[family].map((name) => [name, GYP_REASON])),

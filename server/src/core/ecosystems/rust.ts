@@ -17,6 +17,7 @@ export const rust: Ecosystem = {
   },
 
   builds: () => true,
+  compilers: ['cargo', 'rustc'],
 
   toolchainImages: [
     { matches: (image) => image.repository === 'rust' || image.repository === 'rustlang/rust', keeps: 'rustc, cargo and gcc', runtimeImage: distributionRuntime },

@@ -1,7 +1,7 @@
+import { ECOSYSTEMS } from '../ecosystems';
+
 /**
- * Programs whose presence on an image's PATH means build tools shipped: compilers, build systems and
- * SDK drivers. The compare report looks for them in both images.
+ * Programs whose presence on an image's PATH means build tools shipped: every ecosystem's
+ * compilers, build systems and SDK drivers. The compare report looks for them in both images.
  */
-export const BUILD_TOOL_PROGRAMS: readonly string[] = [
-  'gcc', 'cc', 'g++', 'c++', 'clang', 'make', 'cmake', 'ninja', 'go', 'cargo', 'rustc', 'javac', 'mvn', 'gradle', 'node-gyp',
-];
+export const BUILD_TOOL_PROGRAMS: readonly string[] = ECOSYSTEMS.flatMap((ecosystem) => ecosystem.compilers ?? []);

@@ -5,7 +5,7 @@ import { onSameRegistry, type ImageReference } from '../knowledge/images';
  * The Debian release assumed for official tags that name none (`golang:1.22`, `python:3.12`): the
  * release those images were built on when this table was written. A rewrite names it explicitly.
  */
-export const DEFAULT_DEBIAN_RELEASE = 'bookworm';
+const DEFAULT_DEBIAN_RELEASE = 'bookworm';
 
 /** The distribution an official language or toolchain image is built on, from its tag. */
 export function imageDistribution(image: ImageReference): { distribution: 'alpine' | 'ubuntu' | 'debian'; release: string | undefined } {
@@ -41,9 +41,4 @@ export function slimVariant(image: ImageReference, slimAfterRelease = false): st
     return `${repository}:${version ? `${version}-` : ''}slim-${release}`;
   }
   return `${repository}:${image.tag}-slim`;
-}
-
-/** Whether the repository is an official image of one of these names, behind any mirror. */
-export function isOfficial(image: ImageReference, ...names: string[]): boolean {
-  return names.includes(image.repository);
 }

@@ -33,8 +33,6 @@ export interface PlanInput {
   readonly readContextFile: (path: string) => string | undefined;
   /** The names of the files at the build context's root; empty when the context is not known. */
   readonly contextFiles: () => readonly string[];
-  /** The first RUN (up to the last build step) with a command that passes the test. */
-  readonly firstRunWith: (test: (command: ShellCommand) => boolean) => InstructionInfo | undefined;
 }
 
 /** An ecosystem's part of a plan. Every field is optional; a refusal stops the rewrite with its reason. */

@@ -34,7 +34,7 @@ function pipInstall(tool: string, argv: readonly ShellArg[]): { args: readonly S
   return { args: rest.slice(verbIndex + 1), verb: rest[verbIndex]!, uv: tool === 'uv' };
 }
 
-export function isPipInstall(command: ShellCommand, tool: string): boolean {
+function isPipInstall(command: ShellCommand, tool: string): boolean {
   return pipInstall(tool, command.args) !== undefined;
 }
 

@@ -190,7 +190,6 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
     compilesAtStart: compiles !== undefined,
     readContextFile: options.readContextFile,
     contextFiles: options.contextFiles,
-    firstRunWith: (test) => builderRuns.find((info) => (commandsOf.get(info) ?? []).some(test)),
   };
   const contributions: PlanContribution[] = [];
   for (const ecosystem of ECOSYSTEMS) {

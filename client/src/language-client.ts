@@ -5,8 +5,8 @@ import { LANGUAGE_ID, SETTINGS_SECTION } from '../../server/src/protocol';
 
 // Every edit re-parses the document, and V8 keeps the heap that garbage grew. A 1 MB young
 // generation and a 96 MB ceiling on the old one (far above what the server holds: one parsed
-// version per open file) make V8 collect sooner: about 25 MB less after 1,000 edits, at about 20%
-// more time per analysis (see the README's benchmark). scripts/bench.mjs starts the server alike.
+// version per open file) make V8 collect sooner (see the README's benchmark; scripts/bench-server.mjs
+// starts the server alike). Started without them, the server sets the run-time equivalent itself.
 export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=1', '--max-old-space-size=96'];
 // glibc gives each thread of V8's pools its own malloc arena; two are plenty and save about 5 MB.
 export const SERVER_ENVIRONMENT = { MALLOC_ARENA_MAX: '2' };

@@ -2,10 +2,6 @@
  * Everything the client and the language server say to each other beyond standard LSP: setting
  * names, command ids and custom requests. Both sides import this one file.
  */
-// Types only from the protocol package: the client's activation bundle imports this file and
-// must stay small.
-import type { Range } from 'vscode-languageserver-protocol';
-
 export const EXTENSION_ID = 'dockerfile-multistage.dockerfile-multistage';
 export const SETTINGS_SECTION = 'multistage';
 export const DIAGNOSTIC_SOURCE = 'multistage';
@@ -24,14 +20,13 @@ export const Commands = {
   compareImageSizes: 'multistage.compareImageSizes',
 } as const;
 
-/** What `diagnostic.data` carries so code actions need no second analysis. */
+/**
+ * What `diagnostic.data` carries: which finding the diagnostic shows. Code actions match it to a
+ * finding of the version they are asked on and compute the fixes there, never from this data.
+ */
 export interface DiagnosticData {
   readonly ruleId: string;
   readonly subject: string;
-  readonly fixes: ReadonlyArray<
-    | { readonly kind: 'edits'; readonly title: string; readonly edits: ReadonlyArray<{ readonly range: Range; readonly newText: string }> }
-    | { readonly kind: 'split-stages'; readonly title: string }
-  >;
 }
 
 export interface RewriteParams {

@@ -58,7 +58,7 @@ describe('language server code actions', () => {
     const actions = await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], ['refactor.rewrite']);
     assert.deepStrictEqual(
       actions.map((a) => [a.title, a.disabled?.reason, a.edit]),
-      [['Convert to multi-stage build', 'Not rewritten: it has no CMD or ENTRYPOINT, so it looks like a base or build image whose tools are its purpose', undefined]],
+      [['Convert to multi-stage build', 'Not rewritten: it has no CMD or ENTRYPOINT and copies no application into the image, so it looks like a base or build image whose tools are its purpose', undefined]],
     );
   });
 
@@ -79,7 +79,7 @@ describe('language server code actions', () => {
       }
     }
     const result = applyEdits(text, edits);
-    assert.deepStrictEqual(titles.sort(), ['Add --no-install-recommends', 'Remove the apt lists in the same RUN']);
+    assert.deepStrictEqual(titles.sort(), ['Add --no-install-recommends', 'Add rm -rf /var/lib/apt/lists/* to the same RUN']);
     assert.equal(result, 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install --no-install-recommends -y curl \\\n && rm -rf /var/lib/apt/lists/*\n');
   });
 

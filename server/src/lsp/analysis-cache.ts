@@ -1,63 +1,77 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DockerfileModel, analyzeModel, rewrite, type AnalysisHooks, type Finding, type RewriteResult } from '../core';
+import { DockerfileModel, RuleFailure, analyzeModel, rewrite, type AnalysisHooks, type Finding, type RewriteResult } from '../core';
 import type { MultistageSettings } from '../protocol';
 import { settingsKey, toAnalyzeOptions } from './settings';
 
-interface Entry {
-  readonly version: number;
+/**
+ * One version of one document, parsed once: its findings and its rewrite, computed when first asked
+ * and always for this version's text, so whatever is built from them (a diagnostic, an edit) can be
+ * labelled with `version` and nothing else.
+ */
+export class VersionAnalysis {
   readonly model: DockerfileModel;
-  readonly findingsBySettings: Map<string, readonly Finding[]>;
-  readonly rewriteBySettings: Map<string, RewriteResult>;
-}
+  // Settings rarely change: one entry each, kept only while this version is the latest.
+  private readonly findingsBySettings = new Map<string, readonly Finding[]>();
+  private readonly rewriteBySettings = new Map<string, RewriteResult>();
 
-/** Parses each document version once; diagnostics, hovers and code actions share the result. */
-export class AnalysisCache {
-  private readonly entries = new Map<string, Entry>();
-
-  constructor(private readonly hooks: AnalysisHooks) {}
-
-  model(document: TextDocument): DockerfileModel {
-    return this.entry(document).model;
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    text: string,
+    private readonly hooks: Required<AnalysisHooks>,
+  ) {
+    this.model = new DockerfileModel(text);
   }
 
-  findings(document: TextDocument, settings: MultistageSettings): readonly Finding[] {
-    const entry = this.entry(document);
+  get text(): string {
+    return this.model.text;
+  }
+
+  findings(settings: MultistageSettings): readonly Finding[] {
     const key = settingsKey(settings);
-    let findings = entry.findingsBySettings.get(key);
+    let findings = this.findingsBySettings.get(key);
     if (!findings) {
-      findings = analyzeModel(entry.model, toAnalyzeOptions(settings), this.hooks);
-      entry.findingsBySettings.set(key, findings);
+      findings = analyzeModel(this.model, toAnalyzeOptions(settings), this.hooks);
+      this.findingsBySettings.set(key, findings);
     }
     return findings;
   }
 
   /** The multi-stage rewrite of this version, computed once when an action or request needs it. */
-  rewrite(document: TextDocument, settings: MultistageSettings): RewriteResult {
-    const entry = this.entry(document);
+  rewrite(settings: MultistageSettings): RewriteResult {
     const key = settingsKey(settings);
-    let result = entry.rewriteBySettings.get(key);
+    let result = this.rewriteBySettings.get(key);
     if (!result) {
       try {
-        result = rewrite(entry.model.text, { target: settings.target || undefined, extraBuildTools: settings.extraBuildTools });
+        result = rewrite(this.model.text, { target: settings.target || undefined, extraBuildTools: settings.extraBuildTools });
       } catch (error) {
-        this.hooks.onRuleError?.('rewrite', error);
+        // rewrite() throws RuleFailure when a rule fails: log it like any rule failure, under its id.
+        this.hooks.onRuleError(error instanceof RuleFailure ? error.ruleId : 'rewrite', error instanceof RuleFailure ? error.cause : error);
         result = { ok: false, kind: 'unsupported', reason: 'the rewrite failed unexpectedly; the language server log has the details' };
       }
-      entry.rewriteBySettings.set(key, result);
+      this.rewriteBySettings.set(key, result);
     }
     return result;
   }
+}
 
-  delete(uri: string): void {
-    this.entries.delete(uri);
+/** The analysis of each open document's latest version; older versions are dropped, not kept. */
+export class AnalysisCache {
+  private readonly latest = new Map<string, VersionAnalysis>();
+
+  constructor(private readonly hooks: Required<AnalysisHooks>) {}
+
+  /** The analysis of the document as it is now. */
+  get(document: TextDocument): VersionAnalysis {
+    let analysis = this.latest.get(document.uri);
+    if (!analysis || analysis.version !== document.version) {
+      analysis = new VersionAnalysis(document.uri, document.version, document.getText(), this.hooks);
+      this.latest.set(document.uri, analysis);
+    }
+    return analysis;
   }
 
-  private entry(document: TextDocument): Entry {
-    let entry = this.entries.get(document.uri);
-    if (!entry || entry.version !== document.version) {
-      entry = { version: document.version, model: new DockerfileModel(document.getText()), findingsBySettings: new Map(), rewriteBySettings: new Map() };
-      this.entries.set(document.uri, entry);
-    }
-    return entry;
+  delete(uri: string): void {
+    this.latest.delete(uri);
   }
 }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CodeAction, FullDocumentDiagnosticReport, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
 import { applyEdits } from '../../server/src/core';
 import { LspTestClient } from '../helpers/lsp-client';
@@ -90,5 +91,19 @@ describe('language server code actions', () => {
     assert.deepStrictEqual({ ok: result.ok, version: result.version, text: result.text }, { ok: true, version: 9, text: read('seed', 'expected.Dockerfile') });
     const missing = await client.request<{ ok: boolean; reason: string }>('multistage/rewrite', { uri: 'file:///not/open' });
     assert.deepStrictEqual(missing, { ok: false, reason: 'the document is not open in the editor' });
+  });
+
+  it('reads the build context beside the Dockerfile: Cargo.toml names the binary `cargo run` builds', async () => {
+    const folder = join(GOLDEN, 'cargo-run-manifest');
+    const contextUri = pathToFileURL(join(folder, 'context', 'Dockerfile')).href;
+    const text = read('cargo-run-manifest', 'input.Dockerfile');
+    await client.open(contextUri, text, 3);
+    const result = await client.request<{ ok: boolean; text: string }>('multistage/rewrite', { uri: contextUri });
+    assert.deepStrictEqual({ ok: result.ok, text: result.text }, { ok: true, text: read('cargo-run-manifest', 'expected.Dockerfile') });
+    // The same text with no Cargo.toml beside it cannot name the binary.
+    const elsewhere = 'file:///nowhere/Dockerfile';
+    await client.open(elsewhere, text, 1);
+    const refused = await client.request<{ ok: boolean; reason: string }>('multistage/rewrite', { uri: elsewhere });
+    assert.match(refused.reason, /no Cargo\.toml in the build context names the binary/);
   });
 });

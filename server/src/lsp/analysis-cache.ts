@@ -1,4 +1,7 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { folderBuildContext } from '../node/build-context';
 import { DockerfileModel, RuleFailure, analyzeModel, rewrite, type AnalysisHooks, type Finding, type RewriteResult } from '../core';
 import type { MultistageSettings } from '../protocol';
 import { settingsKey, toAnalyzeOptions } from './settings';
@@ -43,7 +46,7 @@ export class VersionAnalysis {
     let result = this.rewriteBySettings.get(key);
     if (!result) {
       try {
-        result = rewrite(this.model.text, { target: settings.target || undefined, extraBuildTools: settings.extraBuildTools });
+        result = rewrite(this.model.text, { target: settings.target || undefined, extraBuildTools: settings.extraBuildTools, context: buildContextOf(this.uri) });
       } catch (error) {
         // rewrite() throws RuleFailure when a rule fails: log it like any rule failure, under its id.
         this.hooks.onRuleError(error instanceof RuleFailure ? error.ruleId : 'rewrite', error instanceof RuleFailure ? error.cause : error);
@@ -73,5 +76,18 @@ export class AnalysisCache {
 
   delete(uri: string): void {
     this.latest.delete(uri);
+  }
+}
+
+/**
+ * The build context the rewrite reads (Cargo.toml, a project file, the start script): the folder of
+ * a Dockerfile on disk, as `docker build` is most often run there. Unsaved and virtual documents have none.
+ */
+function buildContextOf(uri: string) {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return folderBuildContext(dirname(fileURLToPath(uri)));
+  } catch {
+    return undefined;
   }
 }

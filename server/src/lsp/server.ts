@@ -191,7 +191,8 @@ export function startLanguageServer(connection: Connection, version: string, hoo
     if (!now) return { ok: false, reason: 'the document is not open in the editor' };
     const result = now.analysis.rewrite(now.settings);
     if (!result.ok) return { ok: false, reason: `Not rewritten: ${result.reason}` };
-    const summary = `builder stage "${result.summary.builderStage}", runtime on ${result.summary.runtimeBase}`;
+    const notes = result.summary.notes.length > 0 ? `; ${result.summary.notes.join('; ')}` : '';
+    const summary = `builder stage "${result.summary.builderStage}", runtime on ${result.summary.runtimeBase}${notes}`;
     return { ok: true, text: result.text, version: now.analysis.version, summary };
   });
 

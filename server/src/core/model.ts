@@ -11,6 +11,8 @@ export interface StageInfo {
   /** The `AS name`, lower-cased as Docker compares it. */
   readonly name: string | undefined;
   readonly from: From;
+  /** The line the FROM's AST counts from. */
+  readonly astLine: number;
   readonly fromStart: number;
   readonly fromEnd: number;
   /** The image reference with ARG defaults expanded; a variable without a default stays as written. */
@@ -40,6 +42,8 @@ export interface InstructionInfo {
   readonly workdir: string | undefined;
   /** Rule ids suppressed by a `# multistage-ignore=` comment on the line before. */
   readonly suppressed: ReadonlySet<string>;
+  /** The line (as Docker counts) the AST of this instruction counts from: its positions are relative to it. */
+  readonly astLine: number;
   /** False after a SHELL instruction that selects a non-POSIX shell. */
   readonly posixShell: boolean;
 }
@@ -70,7 +74,7 @@ export class DockerfileModel {
   readonly lines: LineIndex;
   /** Lines as Docker (and so the parsed AST) counts them; the same object when there is no lone \r. */
   private readonly parsedLines: LineIndex;
-  readonly ast: Dockerfile;
+  private readonly chunks: readonly Chunk[];
   readonly escapeChar: string;
   readonly globalScope: VariableScope;
   readonly stages: readonly StageInfo[];
@@ -82,13 +86,14 @@ export class DockerfileModel {
   constructor(readonly text: string) {
     this.lines = new LineIndex(text);
     const dockerLines = text.includes('\r') ? text.replace(LONE_CR, LONE_CR_STAND_IN) : text;
-    const { parserText, comments } = forParser(dockerLines);
+    const { parserText, comments, fromLines, escape } = forParser(dockerLines);
     this.parsedLines = dockerLines === text ? this.lines : new LineIndex(dockerLines);
-    this.ast = DockerfileParser.parse(parserText);
-    this.escapeChar = this.ast.getEscapeCharacter();
+    this.chunks = parseChunks(parserText, fromLines, escape);
+    const head = this.chunks[0]!.ast;
+    this.escapeChar = head.getEscapeCharacter();
     this.globalScope = VariableScope.of([
       ...Object.entries(PLATFORM_ARGS),
-      ...this.ast.getInitialARGs().flatMap((arg) => {
+      ...(this.chunks[0]!.line === 0 ? head.getInitialARGs() : []).flatMap((arg) => {
         const property = arg.getProperty();
         if (!property) return [];
         const name = property.getName();
@@ -111,13 +116,13 @@ export class DockerfileModel {
     return this.lines.positionAt(offset).line + 1;
   }
 
-  /** Document offsets of a range dockerfile-ast reported. */
-  offsetOf(range: Range): { start: number; end: number } {
-    return { start: this.parsedLines.offsetAt(range.start), end: this.parsedLines.offsetAt(range.end) };
+  /** Document offsets of a range dockerfile-ast reported for a node of this instruction or stage. */
+  offsetOf(range: Range, owner: { readonly astLine: number }): { start: number; end: number } {
+    return { start: this.offsetAtParsed(range.start, owner.astLine), end: this.offsetAtParsed(range.end, owner.astLine) };
   }
 
-  private offsetAtParsed(position: Range['start']): number {
-    return this.parsedLines.offsetAt(position);
+  private offsetAtParsed(position: Range['start'], astLine: number): number {
+    return this.parsedLines.offsetAt(astLine === 0 ? position : { line: position.line + astLine, character: position.character });
   }
 
   /** The stage with this name or index, or undefined. */
@@ -202,8 +207,8 @@ export class DockerfileModel {
       // `RUN <<EOF` alone runs the heredoc's body as the script; otherwise the shell gets it all.
       if (/^<<-?["']?\w+["']?$/.test(firstLine)) {
         if (!content) return { commands: [] };
-        const bodyStart = this.offsetAtParsed(content.start);
-        const bodyEnd = this.offsetAtParsed(content.end);
+        const bodyStart = this.offsetAtParsed(content.start, info.astLine);
+        const bodyEnd = this.offsetAtParsed(content.end, info.astLine);
         const body = this.text.slice(bodyStart, bodyEnd);
         if (/^#!(?!.*\b(sh|bash|dash|ash)\b)/.test(body)) return undefined;
         return parseShell(ShellSource.verbatim(body, bodyStart), lookup, info.workdir);
@@ -216,7 +221,7 @@ export class DockerfileModel {
   /** `RUN ["apt-get", "install", "gcc"]` runs without a shell; `["sh", "-c", "..."]` runs one. */
   private parseExecForm(info: InstructionInfo, run: JSONInstruction): ParsedShell {
     const strings = run.getJSONStrings().map((s) => {
-      const { start, end } = this.offsetOf(s.getRange());
+      const { start, end } = this.offsetOf(s.getRange(), info);
       return { value: jsonStringValue(this.text.slice(start, end)) ?? s.getJSONValue(), start, end };
     });
     const values = strings.map((s) => s.value);
@@ -244,11 +249,11 @@ export class DockerfileModel {
     let posixShell = true;
     let ordinal = 0;
 
-    for (const node of this.ast.getInstructions()) {
+    for (const { node, astLine } of this.chunks.flatMap((chunk) => chunk.ast.getInstructions().map((node) => ({ node, astLine: chunk.line })))) {
       const keyword = node.getKeyword();
       const range = node.getRange();
-      const start = this.offsetAtParsed(range.start);
-      const end = this.offsetAtParsed(range.end);
+      const start = this.offsetAtParsed(range.start, astLine);
+      const end = this.offsetAtParsed(range.end, astLine);
       if (keyword === 'FROM') {
         const from = node as From;
         const fromWords = this.wordsOf({ start, end }).words;
@@ -262,6 +267,7 @@ export class DockerfileModel {
           index: stages.length,
           name: stageName?.toLowerCase(),
           from,
+          astLine,
           fromStart: start,
           fromEnd: end,
           imageText: expanded,
@@ -270,7 +276,7 @@ export class DockerfileModel {
           imageEnd: imageArgument?.end ?? end,
           parent,
           instructions: list,
-          suppressed: suppressions.get(range.start.line - 1) ?? noSuppression,
+          suppressed: suppressions.get(astLine + range.start.line - 1) ?? noSuppression,
           environment: VariableScope.empty(),
         };
         if (current) current.stage.environment = environment;
@@ -321,7 +327,8 @@ export class DockerfileModel {
         end,
         scope,
         workdir,
-        suppressed: suppressions.get(range.start.line - 1) ?? noSuppression,
+        suppressed: suppressions.get(astLine + range.start.line - 1) ?? noSuppression,
+        astLine,
         posixShell,
       };
       current.list.push(info);
@@ -377,10 +384,13 @@ const HEREDOC_START = /(?<!<)<<(-?)\s*(["']?)([A-Za-z_][\w.-]*)\2/g;
  * first instruction become blanks of the same length (offsets and instructions are unchanged:
  * Docker skips both inside a continuation), and heredoc bodies are left as they are.
  */
-function forParser(text: string): { parserText: string; comments: CommentLine[] } {
+function forParser(text: string): { parserText: string; comments: CommentLine[]; fromLines: Array<{ line: number; offset: number }>; escape: string } {
   const comments: CommentLine[] = [];
   const blanks: Array<readonly [number, number]> = [];
+  const fromLines: Array<{ line: number; offset: number }> = [];
   let instructionSeen = false;
+  let escape = '\\';
+  let continued = false;
   const heredocEnds: Array<{ word: string; stripTabs: boolean }> = [];
   let line = 0;
   for (let start = 0; start <= text.length; line++) {
@@ -394,9 +404,13 @@ function forParser(text: string): { parserText: string; comments: CommentLine[] 
       const comment = /^[ \t]*#/.exec(content);
       if (comment) {
         comments.push({ line, content: content.slice(comment[0].length) });
+        if (!instructionSeen) escape = /^\s*escape\s*=\s*(\S)\s*$/i.exec(content.slice(comment[0].length))?.[1] ?? escape;
         if (instructionSeen) blanks.push([start, start + content.length]);
       } else if (content.trim() !== '') {
         instructionSeen = true;
+        // A stage starts at a FROM that no escaped line break continues into.
+        if (!continued && /^[ \t]*from([ \t]|$)/i.test(content)) fromLines.push({ line, offset: start });
+        continued = content.trimEnd().endsWith(escape);
         if (content.includes('<<')) {
           for (const match of content.matchAll(HEREDOC_START)) heredocEnds.push({ word: match[3]!, stripTabs: match[1] === '-' });
         }
@@ -405,14 +419,14 @@ function forParser(text: string): { parserText: string; comments: CommentLine[] 
     if (newline < 0) break;
     start = newline + 1;
   }
-  if (blanks.length === 0) return { parserText: text, comments };
+  if (blanks.length === 0) return { parserText: text, comments, fromLines, escape };
   let parserText = '';
   let copied = 0;
   for (const [from, to] of blanks) {
     parserText += text.slice(copied, from) + ' '.repeat(to - from);
     copied = to;
   }
-  return { parserText: parserText + text.slice(copied), comments };
+  return { parserText: parserText + text.slice(copied), comments, fromLines, escape };
 }
 
 function suppressionsByLine(comments: readonly CommentLine[]): Map<number, Set<string>> {
@@ -423,4 +437,46 @@ function suppressionsByLine(comments: readonly CommentLine[]): Map<number, Set<s
     byLine.set(comment.line, new Set(match[1]!.split(',').map((id) => id.trim()).filter(Boolean)));
   }
   return byLine;
+}
+
+/** A part of the file dockerfile-ast parses on its own: what comes before the first FROM, then each stage. */
+interface Chunk {
+  readonly ast: Dockerfile;
+  /** The line (as Docker counts lines) the chunk starts on: its AST's line 0. */
+  readonly line: number;
+}
+
+// Parses are kept by the chunk's text: an edit re-parses only the stage it touched. A few hundred
+// stages cover any editing session.
+const CHUNK_CACHE_LIMIT = 512;
+const chunkCache = new Map<string, Dockerfile>();
+
+function parseChunk(text: string): Dockerfile {
+  const cached = chunkCache.get(text);
+  if (cached) {
+    chunkCache.delete(text); // keep recently used entries at the end
+    chunkCache.set(text, cached);
+    return cached;
+  }
+  const ast = DockerfileParser.parse(text);
+  if (chunkCache.size >= CHUNK_CACHE_LIMIT) chunkCache.delete(chunkCache.keys().next().value!);
+  chunkCache.set(text, ast);
+  return ast;
+}
+
+/**
+ * The file as chunks dockerfile-ast parses one by one: before the first FROM (parser directives,
+ * global ARGs), then one per stage. A stage's instructions never reach past the next stage's FROM,
+ * so this parses as the whole file does; a file with another escape character is parsed whole.
+ */
+function parseChunks(parserText: string, fromLines: ReadonlyArray<{ line: number; offset: number }>, escape: string): Chunk[] {
+  if (escape !== '\\' || fromLines.length < 2) return [{ ast: parseChunk(parserText), line: 0 }];
+  const chunks: Chunk[] = [];
+  const first = fromLines[0]!;
+  if (first.offset > 0) chunks.push({ ast: parseChunk(parserText.slice(0, first.offset)), line: 0 });
+  fromLines.forEach((from, index) => {
+    const end = fromLines[index + 1]?.offset ?? parserText.length;
+    chunks.push({ ast: parseChunk(parserText.slice(from.offset, end)), line: from.line });
+  });
+  return chunks;
 }

@@ -150,7 +150,7 @@ export class AnalysisContext {
     const from = flags.find((flag) => flag.name.toLowerCase() === 'from')?.value;
     const json = node.getJSONStrings();
     // Flags are not sources: `COPY --chown=app . .` copies the whole context too.
-    const words: readonly CopyArgument[] = json.length > 0 ? json.map((s) => ({ value: s.getJSONValue(), ...this.model.offsetOf(s.getRange()) })) : plain;
+    const words: readonly CopyArgument[] = json.length > 0 ? json.map((s) => ({ value: s.getJSONValue(), ...this.model.offsetOf(s.getRange(), info) })) : plain;
     if (words.length < 2) return { sources: words, destination: undefined, from };
     return { sources: words.slice(0, -1), destination: words[words.length - 1], from };
   }

@@ -26,7 +26,7 @@ function wordsOf(model: DockerfileModel, instruction: InstructionInfo): string[]
   const json = (instruction.node as JSONInstruction).getJSONStrings();
   if (json.length > 0) {
     const words = json.map((s) => {
-      const { start, end } = model.offsetOf(s.getRange());
+      const { start, end } = model.offsetOf(s.getRange(), instruction);
       try {
         return String(JSON.parse(model.text.slice(start, end)));
       } catch {

@@ -1,6 +1,6 @@
 import { basename, stripWrappers } from '../commands/argv';
 import { ECOSYSTEMS, ecosystemOfCommand, type EcosystemId } from '../ecosystems';
-import type { FamilyId } from '../families';
+import { familyOfTool, type FamilyId } from '../families';
 import type { ShellCommand } from '../shell/parse';
 
 /**
@@ -48,7 +48,9 @@ export function buildHelperVerdicts(input: BuildHelperInput): BuildHelperVerdict
   const inUse = ecosystemsInUse(input.buildCommands);
   if (input.baseEcosystem) inUse.add(input.baseEcosystem);
   const buildTexts = input.buildCommands.map(normalized);
-  const runtimeText = `${input.startText}\n${input.startScript ?? ''}\n${input.runtimeCommands.map((command) => command.text).join('\n')}`;
+  // Package-manager commands name packages (`apk add python3`); they do not run them.
+  const runtimeRuns = input.runtimeCommands.filter((command) => !familyOfTool(basename(stripWrappers(command.args)[0]?.value) ?? ''));
+  const runtimeText = `${input.startText}\n${input.startScript ?? ''}\n${runtimeRuns.map((command) => command.text).join('\n')}`;
   const usedAtRuntime = (program: string) => new RegExp(`(^|[^\\w.-])${program.replace(/[.+]/g, '\\$&')}($|[^\\w.-])`).test(runtimeText);
 
   // Ecosystem helpers (node-gyp's python3, make, g++), unless the running application is that language.

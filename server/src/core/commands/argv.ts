@@ -10,7 +10,13 @@ const WRAPPERS_WITH_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
   command: new Set(),
   time: new Set(['-f', '-o']),
   nohup: new Set(),
+  // Step-down tools of the official images run their command as a user: `gosu node npm ci`.
+  gosu: new Set(),
+  'su-exec': new Set(),
 };
+
+/** Wrappers whose first operand is a user, not the command. */
+const USER_FIRST = new Set(['gosu', 'su-exec']);
 
 /** The argv a wrapper runs: `sudo -E env FOO=1 apt-get install x` -> `apt-get install x`. */
 export function stripWrappers(args: readonly ShellArg[]): readonly ShellArg[] {
@@ -20,6 +26,7 @@ export function stripWrappers(args: readonly ShellArg[]): readonly ShellArg[] {
     const withValue = name === undefined ? undefined : WRAPPERS_WITH_OPTIONS[name];
     if (!withValue) break;
     index++;
+    if (USER_FIRST.has(name!)) index++;
     while (index < args.length) {
       const value = args[index]!.value ?? '';
       if (value.startsWith('-')) {

@@ -92,9 +92,15 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
   // A RUN of unknown commands (`nimble c`, `curl ... | sh`) may need what moves to the builder: it
   // stays in the runtime stage only when everything it runs is at home there.
   const unknownBuild = (info: InstructionInfo) => (commandsOf.get(info) ?? []).some((command) => !runsInRuntime(command));
+  // An install of build tools followed by commands that are not at home in a runtime stage is a
+  // build step too (`apk add g++ make && gosu node ghost install`): they need what it installs.
+  const installsBuildTools = (info: InstructionInfo) =>
+    (commandsOf.get(info) ?? []).some((command) => interpretCommand(command).some((effect) => effect.kind === 'package-install' && effect.packages.some((pkg) => familyById(effect.family).isBuildOnly(pkg.name))));
+  const buildsAfterInstalling = (info: InstructionInfo) =>
+    installsBuildTools(info) && (commandsOf.get(info) ?? []).some((command) => roleOf(command) === 'other' && !runsInRuntime(command));
   let lastBuild = -1;
   instructions.forEach((info, index) => {
-    if (kinds[index] === 'build' || (kinds[index] === 'install' && builds(info)) || (kinds[index] === 'other' && unknownBuild(info))) lastBuild = index;
+    if (kinds[index] === 'build' || (kinds[index] === 'install' && (builds(info) || buildsAfterInstalling(info))) || (kinds[index] === 'other' && unknownBuild(info))) lastBuild = index;
   });
   if (lastBuild < 0) lastBuild = kinds.lastIndexOf('install');
 
@@ -219,7 +225,7 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
   }
 
   // What the build wrote outside the working directory, and the working directory itself.
-  const outputs = explicitOutputs(model, instructions, lastBuild, commandsOf);
+  const outputs = explicitOutputs(model, instructions, lastBuild, commandsOf, new Set(instructions.filter((_, index) => kinds[index] === 'build')));
   const contextCopied = kinds.slice(0, lastBuild + 1).includes('copy-context');
   const votes = contributions.map((contribution) => contribution.workdir).filter((vote) => vote !== undefined);
   const recopied = instructions.some((info, index) => index > lastBuild && kinds[index] === 'copy-context' && copiesWholeContextTo(model, info, workdir));
@@ -234,6 +240,11 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
   }
   for (const path of dedupe(outputs)) {
     if (!artefacts.some(([from]) => from === path || path.startsWith(`${from}/`))) artefacts.push([path, path]);
+  }
+  // A build whose results cannot be located would be lost: better no rewrite than an empty image.
+  const compilesSomething = instructions.some((info, index) => index <= lastBuild && kinds[index] === 'build' && (commandsOf.get(info) ?? []).some((command) => roleOf(command) !== 'package-manager'));
+  if (artefacts.length === 0 && compilesSomething) {
+    return { ok: false, kind: 'unsupported', reason: 'the build writes its results nowhere the rewrite can name (no WORKDIR, no output path), so it cannot tell what the runtime stage needs' };
   }
 
   const notes = [...contributions.flatMap((contribution) => contribution.notes ?? []), ...[...helpers.values()].flatMap((verdicts) => [...verdicts.kept.values()])];
@@ -311,7 +322,13 @@ function classify(model: DockerfileModel, info: InstructionInfo, commandsOf: Map
 }
 
 /** Files and folders build steps write outside the working directory, whatever the language. */
-function explicitOutputs(model: DockerfileModel, instructions: readonly InstructionInfo[], lastBuild: number, commandsOf: ReadonlyMap<InstructionInfo, readonly ShellCommand[]>): string[] {
+function explicitOutputs(
+  model: DockerfileModel,
+  instructions: readonly InstructionInfo[],
+  lastBuild: number,
+  commandsOf: ReadonlyMap<InstructionInfo, readonly ShellCommand[]>,
+  buildSteps: ReadonlySet<InstructionInfo>,
+): string[] {
   const outputs: string[] = [];
   for (const [index, info] of instructions.entries()) {
     if (index > lastBuild) break;
@@ -332,6 +349,12 @@ function explicitOutputs(model: DockerfileModel, instructions: readonly Instruct
       const parsed = parseOptions(command.args.slice(1), new Set(['-o', '-O', '--output', '--output-document']));
       if ((name === 'npm' || name === 'yarn' || name === 'pnpm') && words.some((w) => w === '-g' || w === '--global' || w === 'global')) {
         outputs.push('/usr/local/lib/node_modules', '/usr/local/bin');
+      } else if (name === 'mkdir' && words.includes('-p') && buildSteps.has(info)) {
+        // A folder a build step creates outside the working directory is where it puts something.
+        for (const word of words.slice(1).filter((w) => !w.startsWith('-'))) {
+          const path = resolvePath(word, command.cwd);
+          if (path && path !== '/' && !/^\/(tmp|var\/tmp|root|var\/cache|var\/log)(\/|$)/.test(path) && !(info.workdir && path.startsWith(`${info.workdir}/`))) outputs.push(path);
+        }
       } else if (['cp', 'mv', 'install'].includes(name)) {
         const destination = words.filter((word, i) => i > 0 && !word.startsWith('-')).pop();
         const path = resolvePath(destination, command.cwd);

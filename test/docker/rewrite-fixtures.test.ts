@@ -37,27 +37,65 @@ const fixtures: Fixture[] = readdirSync(APPS)
   .sort()
   .map((name) => JSON.parse(readFileSync(join(APPS, name, 'fixture.json'), 'utf8')) as Fixture);
 
+/** What building one fixture's three images gave: the rewrite (or why there is none) and the builds. */
+interface Built {
+  readonly rewrite: { ok: true; text: string } | { ok: false; reason: string };
+  readonly original: Promise<void>;
+  readonly expert: Promise<void>;
+  readonly rewritten: Promise<void> | undefined;
+}
+
+// Builds run on the Engine two fixtures at a time, each fixture's original and expert together:
+// most of a cold build is waiting for Debian's mirror. A rewrite's builder stage is the original
+// byte for byte, so it is built after the original, from its cached layers.
+const CONCURRENT_FIXTURES = 2;
+
 describe('the rewrite on a real Docker Engine: the fixture applications, before, after and by hand', function () {
   this.timeout(30 * 60_000);
   let engine: DockerEngine;
   const rows: Row[] = [];
   const passed = new Set<string>();
   const tags: string[] = [];
+  const built = new Map<string, Promise<Built>>();
 
   before(async function () {
     engine = await engineOrSkip(this);
+    // Not awaited: each test waits for its own fixture while the others keep building.
+    const slot = limiter(CONCURRENT_FIXTURES);
+    for (const fixture of fixtures) {
+      built.set(
+        fixture.name,
+        slot(async () => {
+          const result = await buildFixture(fixture);
+          await Promise.allSettled([result.original, result.expert, result.rewritten]);
+          return result;
+        }),
+      );
+    }
   });
 
   after(async function () {
     if (rows.length > 0) printTable(rows);
+    await Promise.allSettled([...built.values()].map(async (result) => Promise.allSettled(Object.values(await result))));
     for (const tag of tags) await engine?.removeImage(tag);
   });
 
+  /** Starts a fixture's builds: original and expert at once, then the tool's rewrite. */
+  async function buildFixture(fixture: Fixture): Promise<Built> {
+    const directory = join(APPS, fixture.name);
+    const original = readFileSync(join(directory, 'Dockerfile'), 'utf8');
+    const tagOf = (variant: string) => `multistage-test/${fixture.name}:${variant}`;
+    tags.push(tagOf('original'), tagOf('expert'), tagOf('rewritten'));
+    const originalBuild = build(engine, directory, 'Dockerfile', undefined, tagOf('original'));
+    const expertBuild = build(engine, directory, EXPERT, readFileSync(join(directory, EXPERT), 'utf8'), tagOf('expert'));
+    const result = rewrite(original, { context: folderBuildContext(directory) });
+    const rewrittenBuild = result.ok ? originalBuild.then(() => build(engine, directory, REWRITTEN, result.text, tagOf('rewritten'))) : undefined;
+    for (const promise of [originalBuild, expertBuild, rewrittenBuild]) promise?.catch(() => undefined); // awaited by the test
+    return { rewrite: result.ok ? { ok: true, text: result.text } : { ok: false, reason: result.reason }, original: originalBuild, expert: expertBuild, rewritten: rewrittenBuild };
+  }
+
   for (const fixture of fixtures) {
     it(`${fixture.name}: the tool's multi-stage file builds, runs the same, ships no build tools, within ${MAX_RATIO_TO_EXPERT}x of the expert's`, async () => {
-      const directory = join(APPS, fixture.name);
-      const original = readFileSync(join(directory, 'Dockerfile'), 'utf8');
-      const expert = readFileSync(join(directory, EXPERT), 'utf8');
       const findTools = `for t in ${TOOLS.join(' ')}; do command -v "$t"; done; true`;
       const toolsIn = async (tag: string) => (await engine.run(tag, ['-c', findTools], { entrypoint: ['/bin/sh'] })).output.trim();
       const smoke = async (tag: string) => {
@@ -65,13 +103,13 @@ describe('the rewrite on a real Docker Engine: the fixture applications, before,
         assert.equal(result.exitCode, 0, `${tag} exited ${result.exitCode}: ${result.output}`);
         return result.output;
       };
+      const builds = await built.get(fixture.name)!;
 
       // The fixture itself: a real "before" with build tools, and a hand-written "after" without.
       const originalTag = `multistage-test/${fixture.name}:original`;
       const expertTag = `multistage-test/${fixture.name}:expert`;
-      tags.push(originalTag, expertTag);
-      await build(engine, directory, 'Dockerfile', undefined, originalTag);
-      await build(engine, directory, EXPERT, expert, expertTag);
+      await builds.original;
+      await builds.expert;
       const originalOutput = await smoke(originalTag);
       assert.equal(originalOutput, fixture.expectedOutput, `${originalTag} printed something else`);
       assert.equal(await smoke(expertTag), fixture.expectedOutput, `${expertTag} printed something else`);
@@ -81,13 +119,11 @@ describe('the rewrite on a real Docker Engine: the fixture applications, before,
       rows.push(row);
 
       try {
-        const result = rewrite(original, { context: folderBuildContext(directory) });
-        assert.ok(result.ok, result.ok ? '' : `no rewrite: ${result.reason}`);
-        assert.deepStrictEqual(analyze(result.text).filter((f) => f.ruleId === 'build-tools-in-runtime' || f.ruleId === 'toolchain-base-image'), []);
+        assert.ok(builds.rewrite.ok, builds.rewrite.ok ? '' : `no rewrite: ${builds.rewrite.reason}`);
+        assert.deepStrictEqual(analyze(builds.rewrite.text).filter((f) => f.ruleId === 'build-tools-in-runtime' || f.ruleId === 'toolchain-base-image'), []);
 
         const rewrittenTag = `multistage-test/${fixture.name}:rewritten`;
-        tags.push(rewrittenTag);
-        await build(engine, directory, REWRITTEN, result.text, rewrittenTag);
+        await builds.rewritten;
         row.rewrittenBytes = (await engine.imageFacts(rewrittenTag)).sizeBytes;
 
         assert.equal(await smoke(rewrittenTag), originalOutput, `${rewrittenTag} printed something else than ${originalTag}`);
@@ -111,6 +147,22 @@ describe('the rewrite on a real Docker Engine: the fixture applications, before,
     assert.ok(median >= 0.5, `median reduction ${(median * 100).toFixed(1)}%`);
   });
 });
+
+/** Runs at most `size` tasks at once, in the order they were given. */
+function limiter(size: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
 
 async function build(engine: DockerEngine, directory: string, dockerfile: string, text: string | undefined, tag: string): Promise<void> {
   const log = collectLog();

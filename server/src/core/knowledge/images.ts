@@ -57,3 +57,18 @@ export function onSameRegistry(reference: ImageReference, image: string): string
   if (reference.prefix.endsWith('library/') && path.includes('/')) return `${reference.prefix.slice(0, -'library/'.length)}${image}`;
   return `${reference.prefix}${image}`;
 }
+
+// Docker's reference grammar (github.com/distribution/reference, regexp.go), written as a regular
+// expression: a reference the rewrite writes must be one Docker accepts.
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
+const NAME = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const REFERENCE = new RegExp(`^${NAME}(?::${TAG})?(?:@${DIGEST})?$`);
+
+/** Whether Docker accepts the reference; a `${VARIABLE}` in it stands for a valid part. */
+export function isValidImageReference(reference: string): boolean {
+  return REFERENCE.test(reference.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-+][^}]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*/g, 'x0'));
+}

@@ -1,7 +1,7 @@
 import { analyzeModel } from '../analyze';
 import { findToolchainImage } from '../ecosystems';
 import { distributionOf, type DistributionBase, type PackageFamily } from '../families';
-import { parseImageReference } from '../knowledge/images';
+import { isValidImageReference, parseImageReference } from '../knowledge/images';
 import { DockerfileModel, type StageInfo } from '../model';
 import { ALL_RULES } from '../rules';
 import { shellParser } from '../shell/tree-sitter';
@@ -109,6 +109,7 @@ export function rewrite(text: string, options: RewriteOptions = {}): RewriteResu
   if (!planned.ok) return { ok: false, kind: planned.kind, reason: planned.reason };
   const plan = planned.plan;
   const runtimeBase = parametrize(model, root, plan.runtimeBase ?? runtimeImage);
+  if (!isValidImageReference(runtimeBase)) return { ok: false, kind: 'unsupported', reason: `${root.imageText} is not an image reference Docker accepts, so no runtime base can be derived from it` };
   const { text: output, builderStage } = renderSplit(model, plan, runtimeBase, (taken) => freeStageName(model, 'builder', [runtimeBase, ...taken]));
 
   const installs = [...plan.runtimeInstalls.values()].filter((install): install is RuntimeInstall => install !== undefined);

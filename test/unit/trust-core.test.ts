@@ -111,6 +111,29 @@ describe('trust: the rewrite never writes an invalid reference', () => {
   });
 });
 
+describe('trust: defects the fuzz suite found', () => {
+  it('builds in the builder a RUN that installs compilers and then runs what needs them (gosu node ghost install)', () => {
+    const result = rewrite(dockerfile(
+      'FROM node:22-alpine',
+      'RUN npm install -g ghost-cli',
+      'RUN set -eux; apk add --no-cache --virtual .build-deps g++ make python3; mkdir -p /var/lib/ghost; gosu node ghost install --dir /var/lib/ghost',
+      'WORKDIR /var/lib/ghost',
+      'CMD ["node", "current/index.js"]',
+    ));
+    assert.ok(result.ok, result.ok ? '' : result.reason);
+    const runtime = result.text.slice(result.text.lastIndexOf('\nFROM '));
+    assert.doesNotMatch(runtime, /ghost install/, 'the step that compiles runs in the builder');
+    assert.match(runtime, /COPY --from=builder \/var\/lib\/ghost \/var\/lib\/ghost/);
+    assert.doesNotMatch(runtime, /python3|g\+\+/);
+  });
+
+  it('never derives an invalid reference from an invalid one (python:%@... gave python:%-slim)', () => {
+    const result = rewrite(dockerfile('FROM python:%@3.12', 'RUN apt-get update && apt-get install -y gcc', 'WORKDIR /app', 'COPY . .', 'RUN pip install .', 'CMD ["app"]'));
+    assert.ok(!result.ok);
+    assert.match(result.reason, /not an image reference Docker accepts/);
+  });
+});
+
 describe('trust: thousands of ARG and ENV lines fit in the server\'s heap', () => {
   it('analyses 8,000 ENV and 4,000 ARG lines within a 96 MB heap (the language server\'s ceiling)', function () {
     this.timeout(120_000);

@@ -225,7 +225,8 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
   }
 
   // What the build wrote outside the working directory, and the working directory itself.
-  const outputs = explicitOutputs(model, instructions, lastBuild, commandsOf, new Set(instructions.filter((_, index) => kinds[index] === 'build')));
+  const buildSteps = new Set(instructions.filter((info, index) => kinds[index] === 'build' || (kinds[index] === 'install' && (builds(info) || buildsAfterInstalling(info)))));
+  const outputs = explicitOutputs(model, instructions, lastBuild, commandsOf, buildSteps);
   const contextCopied = kinds.slice(0, lastBuild + 1).includes('copy-context');
   const votes = contributions.map((contribution) => contribution.workdir).filter((vote) => vote !== undefined);
   const recopied = instructions.some((info, index) => index > lastBuild && kinds[index] === 'copy-context' && copiesWholeContextTo(model, info, workdir));

@@ -134,6 +134,48 @@ describe('trust: defects the fuzz suite found', () => {
   });
 });
 
+describe('trust: the rewrite keeps what the build writes and drops what only guarded the install', () => {
+  const source = (install: string) => dockerfile(
+    'FROM debian:bookworm-slim',
+    `RUN apt-get update && apt-get install -y gcc libpq-dev ${install}`,
+    'WORKDIR /src',
+    'COPY main.c .',
+    'RUN gcc -o /usr/local/bin/app main.c',
+    'CMD ["app"]',
+  );
+
+  it('copies a compiler\'s -o output that lies outside the working directory', () => {
+    const result = rewrite(source('curl'));
+    assert.ok(result.ok, result.ok ? '' : result.reason);
+    const runtime = result.text.slice(result.text.lastIndexOf('\nFROM '));
+    assert.match(runtime, /COPY --from=builder \/usr\/local\/bin\/app \/usr\/local\/bin\/app/);
+  });
+
+  it('writes no stray `RUN true` for an install guarded by `|| true`', () => {
+    const result = rewrite(source('curl || true'));
+    assert.ok(result.ok, result.ok ? '' : result.reason);
+    const runtime = result.text.slice(result.text.lastIndexOf('\nFROM '));
+    assert.doesNotMatch(runtime, /\btrue\b/);
+    assert.match(runtime, /install -y --no-install-recommends libpq5 curl/);
+  });
+
+  it('refuses instead of writing a file whose stages run together (an unterminated heredoc)', () => {
+    const result = rewrite(dockerfile(
+      'FROM debian:bookworm-slim',
+      'RUN apt-get update && apt-get install -y gcc',
+      'WORKDIR /src',
+      'COPY main.c .',
+      'RUN gcc -o app main.c',
+      'RUN <<EOF',
+      'echo never closed',
+      'CMD ["./app"]',
+    ));
+    // Split after the build, the heredoc would swallow the runtime FROM that follows it.
+    assert.ok(!result.ok, 'a rewrite whose runtime FROM lands inside a heredoc');
+    assert.match(result.reason, /would not keep the stages apart/);
+  });
+});
+
 describe('trust: thousands of ARG and ENV lines fit in the server\'s heap', () => {
   it('analyses 8,000 ENV and 4,000 ARG lines within a 96 MB heap (the language server\'s ceiling)', function () {
     this.timeout(120_000);

@@ -1,9 +1,11 @@
 import { basename, optionValues, parseOptions } from '../commands/argv';
+import { resolvePath } from '../commands/paths';
 import { normalizePath } from '../shell/parse';
 import type { Ecosystem } from './ecosystem';
 import { distributionRuntime } from './images';
 import type { PlanContribution, PlanInput } from './plan-input';
 
+const COMPILER_DRIVERS = new Set(['gcc', 'g++', 'cc', 'c++', 'clang', 'clang++']);
 const COMPILERS = new Set(['gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'make', 'cmake', 'ninja', 'meson', 'scons', 'bazel', 'qmake', 'qmake6', 'autoreconf']);
 
 export const cCpp: Ecosystem = {
@@ -26,13 +28,19 @@ export const cCpp: Ecosystem = {
   contribute: planC,
 };
 
-/** `make install` and `cmake --install` put the results under their prefix. */
+/**
+ * `make install` and `cmake --install` put the results under their prefix; a compiler driver's
+ * `-o` names its output, which may lie outside the working directory (`gcc -o /usr/local/bin/app`).
+ */
 function planC(input: PlanInput): PlanContribution {
   const outputs: string[] = [];
   for (const { command } of input.builderCommands) {
     const name = basename(command.args[0]?.value) ?? '';
     const words = command.args.map((arg) => arg.value ?? '');
-    if (name === 'make' && words.includes('install')) outputs.push(...installPrefixOutputs(words));
+    if (COMPILER_DRIVERS.has(name) || /^(gcc|g\+\+|clang|clang\+\+)-\d+$/.test(name)) {
+      const output = resolvePath(optionValues(parseOptions(command.args.slice(1), new Set(['-o'])), '-o')[0], command.cwd);
+      if (output && output !== '/' && !(input.workdir && output.startsWith(`${input.workdir}/`))) outputs.push(output);
+    } else if (name === 'make' && words.includes('install')) outputs.push(...installPrefixOutputs(words));
     else if (name === 'cmake' && words[1] === '--install') {
       const prefix = optionValues(parseOptions(command.args.slice(2), new Set(['--prefix'])), '--prefix')[0];
       outputs.push(...installPrefixOutputs(prefix ? [`PREFIX=${prefix}`] : []));

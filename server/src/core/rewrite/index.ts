@@ -5,6 +5,7 @@ import { isValidImageReference, parseImageReference } from '../knowledge/images'
 import { DockerfileModel, type StageInfo } from '../model';
 import { ALL_RULES } from '../rules';
 import { shellParser } from '../shell/tree-sitter';
+import { expandDockerfileWord } from '../variables';
 import { applyManifestFirst } from './manifest-first';
 import { planSplit, type Plan } from './plan';
 import { renderSplit } from './render';
@@ -110,7 +111,15 @@ export function rewrite(text: string, options: RewriteOptions = {}): RewriteResu
   const plan = planned.plan;
   const runtimeBase = parametrize(model, root, plan.runtimeBase ?? runtimeImage);
   if (!isValidImageReference(runtimeBase)) return { ok: false, kind: 'unsupported', reason: `${root.imageText} is not an image reference Docker accepts, so no runtime base can be derived from it` };
-  const { text: output, builderStage } = renderSplit(model, plan, runtimeBase, (taken) => freeStageName(model, 'builder', [runtimeBase, ...taken]));
+  const { text: output, builderStage, addedStages } = renderSplit(model, plan, runtimeBase, (taken) => freeStageName(model, 'builder', [runtimeBase, ...taken]));
+  // Read back what was written: the stages must be the original's plus the builder, with the
+  // runtime stage where the split one was. Anything else (a heredoc that swallows the rest of the
+  // file) would hand the user a file that does something else.
+  const written = new DockerfileModel(output);
+  const runtimeStage = written.stages[chain[chain.length - 1]!.index + addedStages];
+  if (written.stages.length !== model.stages.length + addedStages || !runtimeStage || runtimeStage.imageText !== expandedImage(written, runtimeBase)) {
+    return { ok: false, kind: 'unsupported', reason: 'the rewritten file would not keep the stages apart (an unterminated heredoc or continuation swallows what follows)' };
+  }
 
   const installs = [...plan.runtimeInstalls.values()].filter((install): install is RuntimeInstall => install !== undefined);
   return {
@@ -197,3 +206,8 @@ function parametrize(model: DockerfileModel, stage: StageInfo, runtimeImage: str
 }
 
 export type { Plan };
+
+/** The runtime base as the written file's model reads it (global ARG defaults expanded). */
+function expandedImage(model: DockerfileModel, image: string): string {
+  return expandDockerfileWord(image, (name) => model.globalScope.get(name), model.escapeChar, true).value;
+}

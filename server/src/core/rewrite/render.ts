@@ -14,7 +14,7 @@ interface Slices {
  * the stages it is built FROM), the split stage as the builder up to its last build step, then the
  * runtime stage, then everything after, byte for byte.
  */
-export function renderSplit(model: DockerfileModel, plan: Plan, runtimeBase: string, chooseBuilderName: (taken: readonly string[]) => string): { text: string; builderStage: string } {
+export function renderSplit(model: DockerfileModel, plan: Plan, runtimeBase: string, chooseBuilderName: (taken: readonly string[]) => string): { text: string; builderStage: string; addedStages: number } {
   const text = model.text;
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   const escape = model.escapeChar;
@@ -59,7 +59,7 @@ export function renderSplit(model: DockerfileModel, plan: Plan, runtimeBase: str
 
   if (plan.lastBuild < 0) {
     // Nothing is built: a slimmer base is the whole fix.
-    return { text: before + runtimeFrom + [...slices.values()].map((s) => s.trivia + s.body).join('') + tail + after, builderStage: '' };
+    return { text: before + runtimeFrom + [...slices.values()].map((s) => s.trivia + s.body).join('') + tail + after, builderStage: '', addedStages: 0 };
   }
 
   // The builder: the split stage up to its last build step. When that step is in a stage it is built
@@ -130,7 +130,7 @@ export function renderSplit(model: DockerfileModel, plan: Plan, runtimeBase: str
     const line = renderInstall({ family: runtimeFamily.family.id, tool: runtimeFamily.tool, packages: extraPackages, keptCommands: [], moved: [] }, escape, newline);
     runtimeBody = `${newline}${line}${runtimeBody}`;
   }
-  return { text: `${before}${builder}${runtimeFrom}${runtimeBody}${tail}${after}`, builderStage: builderName };
+  return { text: `${before}${builder}${runtimeFrom}${runtimeBody}${tail}${after}`, builderStage: builderName, addedStages: needsBuilderStage ? 1 : 0 };
 }
 
 /** Where the comment block directly above a line starts, so it moves with the line. */

@@ -80,6 +80,7 @@ export function runtimeInstallFor(commands: readonly ShellCommand[], options: Ru
     const role = roleOf(command);
     if (role === 'package-manager' || role === 'build') continue; // updates, purges and builds belong to the builder
     if (list.some((effect) => effect.kind === 'remove-paths')) continue; // cache clean-up is written afresh
+    if (TRIVIAL.has(command.text.trim())) continue; // `|| true` guards the install, which is written afresh
     if (role === 'setup' || options.keepOtherCommands) keptCommands.push(command.text);
   }
   if (!family || !tool) return { ok: true, install: undefined };
@@ -88,6 +89,8 @@ export function runtimeInstallFor(commands: readonly ShellCommand[], options: Ru
   const runtimePackages = packages.filter((name) => !options.isBuildOnly(owner, name));
   return { ok: true, install: { family, tool, packages: runtimePackages, keptCommands, moved } };
 }
+
+const TRIVIAL = new Set(['true', ':', 'set -e', 'set -eux', 'set -ex', 'set -x']);
 
 /** The RUN instruction that installs runtime packages with the family's clean-up, one command per line. */
 export function renderInstall(install: RuntimeInstall, escapeChar: string, newline: string): string | undefined {

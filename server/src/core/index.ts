@@ -9,6 +9,6 @@ export { DockerfileModel } from './model';
 export { rewrite, type BuildContext, type RewriteOptions, type RewriteResult, type RewriteSummary } from './rewrite';
 export { applyEdits } from './fixes/apply';
 export { RULE_DOCS, RULE_METADATA } from './rules';
-export { BUILD_TOOL_PROGRAMS } from './knowledge/build-programs';
+export { BUILD_TOOL_PROGRAMS, PACKAGE_CACHE_PATHS } from './knowledge/build-programs';
 export { LineIndex, type Position, type Range } from './text';
 export type { AnalyzeOptions, Finding, FixHint, RelatedInformation, RuleId, RuleMetadata, Severity, SeveritySetting, TextEdit } from './types';

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import { checkContextDirectory, checkFileInContext, contextTar } from './context-tar';
 import { EngineError, type BuildProgress, type DockerEngine } from './engine';
-import { makeReport, type ComparisonReport, type VariantReport } from './report';
+import { measureImage, type ImageMeasurement } from './measure';
+import { makeReport, variantFigures, type ComparisonReport, type VariantReport } from './report';
 
 export type Variant = 'original' | 'rewritten';
 
@@ -26,6 +27,8 @@ export interface CompareRequest {
   /** Run in both images with /bin/sh -c, without network, when set. */
   readonly smokeCommand?: string;
   readonly keepImages?: boolean;
+  /** Where figures of images already measured are kept (by image id); none: every image is read anew. */
+  readonly cacheDir?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: CompareProgress) => void;
   readonly onLog?: (variant: Variant, line: string) => void;
@@ -41,15 +44,6 @@ export const COMPARE_REPOSITORY = 'dockerfile-multistage-compare';
 /** The repository whose tags keep each compared file's layers as build cache (see cacheTagPrefix). */
 export const CACHE_REPOSITORY = 'dockerfile-multistage-cache';
 const LABEL_TEXT: Readonly<Record<Variant, string>> = { original: 'single-stage', rewritten: 'multi-stage' };
-
-// One throwaway container per image answers both questions: how many OS packages, which build tools.
-const PROBE_SCRIPT = [
-  "if command -v dpkg-query >/dev/null 2>&1; then echo \"packages $(dpkg-query -W -f='${db:Status-Abbrev}\\n' 2>/dev/null | grep -c '^ii')\";",
-  'elif command -v apk >/dev/null 2>&1; then echo "packages $(apk info 2>/dev/null | wc -l)";',
-  'elif command -v rpm >/dev/null 2>&1; then echo "packages $(rpm -qa 2>/dev/null | wc -l)";',
-  'else echo "packages unknown"; fi;',
-  'for t in gcc cc g++ c++ clang make cmake go cargo rustc javac mvn gradle; do command -v "$t" >/dev/null 2>&1 && echo "tool $t"; done; true',
-].join(' ');
 
 /**
  * The tag prefix under which one compared file keeps its layers: `<folder>-<file>-<hash>`, the hash
@@ -96,6 +90,12 @@ export async function compareImages(request: CompareRequest): Promise<Comparison
   const builds: Partial<Record<Variant, Build>> = {};
   let complete = false;
   let danglingBefore: Set<string> | undefined;
+  // The single-stage image's layers are read while the rewrite builds: reading is mostly waiting on
+  // the Engine's export and compressing, which the build leaves room for.
+  const measuring = new AbortController();
+  const stopMeasuring = () => measuring.abort();
+  signal?.addEventListener('abort', stopMeasuring, { once: true });
+  let originalLayers: Promise<ImageMeasurement> | undefined;
   try {
     await engine.ping(10_000, signal);
     danglingBefore = new Set((await engine.listImages({ dangling: true })).map((image) => image.id));
@@ -131,6 +131,11 @@ export async function compareImages(request: CompareRequest): Promise<Comparison
         });
         build.outcome = 'built';
         buildSeconds[variant] = result.seconds;
+        if (variant === 'original') {
+          request.onProgress?.({ variant, phase: 'inspect', message: `Measuring the ${LABEL_TEXT[variant]} image` });
+          originalLayers = measureLayers(engine, tags.original, variant, request, measuring.signal);
+          originalLayers.catch(() => undefined); // awaited below, or stopped when the rewrite fails
+        }
       } catch (error) {
         build.outcome = error instanceof EngineError && error.kind === 'cancelled' ? 'cancelled' : 'failed';
         if (error instanceof EngineError && (error.kind === 'build-failed' || error.kind === 'base-image-missing')) {
@@ -139,14 +144,17 @@ export async function compareImages(request: CompareRequest): Promise<Comparison
         throw error;
       }
     }
-    const variants: Partial<Record<Variant, VariantReport>> = {};
-    for (const variant of ['original', 'rewritten'] as const) {
-      request.onProgress?.({ variant, phase: 'inspect', message: `Measuring the ${LABEL_TEXT[variant]} image` });
-      variants[variant] = await measure(engine, tags[variant], variant, buildSeconds[variant]!, request, labels);
-    }
+    const original = await finish(engine, await originalLayers!, tags.original, 'original', buildSeconds.original!, request, labels);
+    request.onProgress?.({ variant: 'rewritten', phase: 'inspect', message: `Measuring the ${LABEL_TEXT.rewritten} image` });
+    const rewrittenLayers = await measureLayers(engine, tags.rewritten, 'rewritten', request, measuring.signal);
+    const rewritten = await finish(engine, rewrittenLayers, tags.rewritten, 'rewritten', buildSeconds.rewritten!, request, labels);
     complete = true;
-    return makeReport(variants.original!, variants.rewritten!, engine.endpoint.url, request.contextDir);
+    return makeReport(original, rewritten, engine.endpoint.url, request.contextDir);
   } finally {
+    // A measurement still reading (the rewrite failed, or Cancel) stops before the clean-up removes its image.
+    measuring.abort();
+    signal?.removeEventListener('abort', stopMeasuring);
+    await originalLayers?.catch(() => undefined);
     if (danglingBefore) {
       request.onProgress?.({ variant: undefined, phase: 'clean-up', message: signal?.aborted ? 'Cancelled: removing what this comparison made' : 'Removing the temporary images and containers' });
       await cleanUp(request, { id, tags, builds, danglingBefore, keepTemporary: complete && request.keepImages === true });
@@ -181,11 +189,18 @@ async function cleanUp(
   // An earlier stage's last image (a builder stage) needs its own tag only when no kept image builds on it.
   const dangling = (await list({ dangling: true })).map((image) => image.id);
   const newlyDangling = (image: string) => dangling.some((id) => id.replace(/^sha256:/, '').startsWith(image) && !run.danglingBefore.has(id));
+  // A builder stage the previous compare already kept under the same tag stays kept (else the warm
+  // run would drop it: its old tag is what keeps it from dangling).
+  const previousTag = new Map(previous.flatMap((image) => image.tags.map((tag) => [tag.slice(CACHE_REPOSITORY.length + 1), image.id.replace(/^sha256:/, '')] as const)));
   for (const variant of ['original', 'rewritten'] as const) {
     const build = run.builds[variant];
     for (const [index, image] of leaves(build).entries()) {
-      if (!newlyDangling(image)) continue;
       const tag = `${prefix}-${variant}-stage${index}`;
+      if (cached.includes(variant) && previousTag.get(tag)?.startsWith(image)) {
+        kept.add(tag);
+        continue;
+      }
+      if (!newlyDangling(image)) continue;
       if (cached.includes(variant) && (await succeeds(engine.tagImage(image, CACHE_REPOSITORY, tag)))) kept.add(tag);
       else await succeeds(engine.removeImage(image, { prune: true }));
     }
@@ -203,29 +218,40 @@ async function cleanUp(
   for (const image of previous) if (nowDangling.has(image.id)) await succeeds(engine.removeImage(image.id, { prune: true }));
 }
 
-async function measure(engine: DockerEngine, tag: string, variant: Variant, buildSeconds: number, request: CompareRequest, labels: Record<string, string>): Promise<VariantReport> {
-  const { signal } = request;
-  const facts = await engine.imageFacts(tag, signal);
-  const probe = await engine.run(tag, ['-c', PROBE_SCRIPT], { entrypoint: ['/bin/sh'], signal, labels, timeoutMs: 60_000 }).catch((error: unknown) => {
-    if (signal?.aborted) throw error; // a failed probe leaves the figures unknown; a cancelled one stops the compare
-    return undefined;
+/** Reads an image's layers (see measure.ts), naming its instructions from the Dockerfile that built it. */
+function measureLayers(engine: DockerEngine, tag: string, variant: Variant, request: CompareRequest, signal: AbortSignal): Promise<ImageMeasurement> {
+  return measureImage(engine, tag, {
+    signal,
+    cacheDir: request.cacheDir,
+    dockerfile: { text: variant === 'original' ? request.original.text : request.rewrittenText },
+    onProgress: (message) => request.onProgress?.({ variant, phase: 'inspect', message: `Reading the layers of the ${LABEL_TEXT[variant]} image: ${message}` }),
   });
-  const output = probe?.exitCode === 0 ? probe.output : '';
-  const packages = /^packages (\d+)$/m.exec(output)?.[1];
-  const buildTools = [...output.matchAll(/^tool (\S+)$/gm)].map((match) => match[1]!);
+}
+
+/** The smoke command (when set) and the report's figures for one image. */
+async function finish(engine: DockerEngine, measurement: ImageMeasurement, tag: string, variant: Variant, buildSeconds: number, request: CompareRequest, labels: Record<string, string>): Promise<VariantReport> {
+  const { signal } = request;
   let smoke: VariantReport['smoke'] = null;
   if (request.smokeCommand?.trim()) {
     request.onProgress?.({ variant, phase: 'smoke', message: `Running the smoke command in the ${LABEL_TEXT[variant]} image` });
     const result = await engine.run(tag, ['-c', request.smokeCommand], { entrypoint: ['/bin/sh'], signal, labels, timeoutMs: 120_000 });
     smoke = { exitCode: result.exitCode, output: result.output };
   }
+  const figures = variantFigures(measurement);
   return {
     dockerfile: variant === 'rewritten' ? `${basename(request.original.path)} (multi-stage rewrite)` : request.original.path,
-    sizeBytes: facts.sizeBytes,
-    layers: facts.layers,
-    packages: packages === undefined ? null : Number(packages),
-    buildTools,
+    sizeBytes: figures.sizeBytes,
+    layers: figures.layers,
+    packages: figures.packages,
+    buildTools: figures.buildTools,
     buildSeconds: Math.round(buildSeconds * 10) / 10,
     smoke,
+    imageId: figures.imageId,
+    compressedSizeBytes: figures.compressedSizeBytes,
+    wastedBytes: figures.wastedBytes,
+    efficiency: figures.efficiency,
+    contents: figures.contents,
+    packageManager: figures.packageManager,
+    packageList: figures.packageList,
   };
 }

@@ -104,7 +104,8 @@ export class DockerEngine {
         dockerfile: request.dockerfile,
         rm: true,
         forcerm: true,
-        labels: request.labels,
+        // Podman rejects an empty `labels` parameter (HTTP 400): send it only with labels.
+        ...(request.labels ? { labels: request.labels } : {}),
         abortSignal: controller.signal,
       } as Docker.ImageBuildOptions & { abortSignal: AbortSignal });
       const imageId = await new Promise<string>((resolve, reject) => {
@@ -128,8 +129,9 @@ export class DockerEngine {
               log += `${line}\n`;
               const running = /---> Running in ([0-9a-f]{12,64})/.exec(line);
               if (running) buildContainers.add(running[1]!);
-              const match = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
-              const image = /^\s*---> ([0-9a-f]{12,64})\s*$/.exec(line)?.[1];
+              // Docker: "Step 3/9 : RUN make" and " ---> 1a2b3c4d5e6f"; Podman (Buildah): "STEP 3/9: RUN make" and "--> 1a2b3c4d5e6".
+              const match = /^(?:Step|STEP) (\d+)\/(\d+) ?: (.*)$/.exec(line);
+              const image = /^\s*-{2,3}> ([0-9a-f]{11,64})\s*$/.exec(line)?.[1];
               if (match) {
                 step = Number(match[1]);
                 instruction = match[3];
@@ -188,8 +190,64 @@ export class DockerEngine {
     };
   }
 
+  /**
+   * The image as the Engine exports it (GET /images/{name}/get: a tar of its layer tars and its
+   * configuration), as a stream read by the caller. Cancelling, or destroying the stream, closes the
+   * connection: the Engine stops sending, and removes its own temporary export files.
+   */
+  async exportImage(reference: string, signal?: AbortSignal): Promise<Readable> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    if (signal?.aborted) controller.abort(signal.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // Docker 20.10 answers only once it has copied every layer to a temporary folder: allow for that.
+    const stream = await this.call(`export ${reference}`, 15 * 60_000, signal, () =>
+      new Promise<Readable>((resolve, reject) =>
+        this.docker.modem.dial(
+          { path: `/images/${reference}/get?`, method: 'GET', isStream: true, abortSignal: controller.signal, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } } as never,
+          (error: unknown, data: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(data as Readable)),
+        ),
+      ),
+    ).catch((error: unknown) => {
+      signal?.removeEventListener('abort', onAbort);
+      controller.abort();
+      throw error;
+    });
+    const release = () => signal?.removeEventListener('abort', onAbort);
+    stream.once('close', release);
+    stream.once('end', release);
+    // The request's own abort ends the response with an error the reader sees; name it as cancelled.
+    controller.signal.addEventListener('abort', () => stream.destroy(new EngineError(`Cancelled while exporting ${reference}.`, 'cancelled')), { once: true });
+    return stream;
+  }
+
+  /** `docker image inspect`: the id, Size and RootFS of an image. */
+  async inspectImage(reference: string, signal?: AbortSignal): Promise<Docker.ImageInspectInfo> {
+    return this.call(`inspect ${reference}`, DEFAULT_TIMEOUT_MS, signal, () => this.docker.getImage(reference).inspect());
+  }
+
   /** Runs a throwaway container (removed afterwards) and returns its exit code and combined output. */
   async run(image: string, command: readonly string[] | undefined, options: { timeoutMs?: number; signal?: AbortSignal; entrypoint?: readonly string[]; labels?: Record<string, string> } = {}): Promise<RunResult> {
+    try {
+      return await this.runOnce(image, command, options, undefined);
+    } catch (error) {
+      // Podman raises each container's open-file and process limits to its own defaults, which fails
+      // where the service itself runs under lower hard limits ("error setting rlimit"); Docker keeps
+      // the daemon's. Then run again with modest limits that any host allows.
+      if (!(error instanceof EngineError && /error setting rlimit/i.test(error.message))) throw error;
+      return this.runOnce(image, command, options, [
+        { Name: 'nofile', Soft: 1024, Hard: 4096 },
+        { Name: 'nproc', Soft: 4096, Hard: 4096 },
+      ]);
+    }
+  }
+
+  private async runOnce(
+    image: string,
+    command: readonly string[] | undefined,
+    options: { timeoutMs?: number; signal?: AbortSignal; entrypoint?: readonly string[]; labels?: Record<string, string> },
+    ulimits: Array<{ Name: string; Soft: number; Hard: number }> | undefined,
+  ): Promise<RunResult> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     if (options.signal?.aborted) throw new EngineError(`Cancelled before running a container of ${image}.`, 'cancelled');
     // Creating is not cancelled midway: an aborted create request can still make the container on
@@ -204,7 +262,7 @@ export class DockerEngine {
         AttachStderr: true,
         Tty: false,
         NetworkDisabled: true,
-        HostConfig: { AutoRemove: false },
+        HostConfig: { AutoRemove: false, ...(ulimits ? { Ulimits: ulimits } : {}) },
         abortSignal,
       } as Docker.ContainerCreateOptions),
     );
@@ -286,7 +344,8 @@ export class DockerEngine {
     if ((code === 'ENOENT' && connecting) || code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNRESET' || /ECONNREFUSED/.test(raw)) {
       return new EngineError(`Could not reach the Docker Engine at ${where}. Is Docker running? Start it (for example \`sudo systemctl start docker\`), or point DOCKER_HOST or the multistage.docker.host setting at a running Engine.`, 'unreachable');
     }
-    if (code === 'EACCES' || /EACCES|permission denied/i.test(raw)) {
+    // An HTTP answer (e.g. Podman's "OCI permission denied" from a container runtime) is the Engine's own failure, not the socket's.
+    if (code === 'EACCES' || (/EACCES|permission denied/i.test(raw) && !/\(HTTP code \d+\)/.test(raw))) {
       return new EngineError(`Permission denied on the Docker Engine at ${where}. Add your user to the docker group (\`sudo usermod -aG docker $USER\`, then log in again) or use a rootless Docker context.`, 'permission');
     }
     return new EngineError(`The Docker Engine at ${where} could not ${what}: ${raw.trim()}`, 'engine');

@@ -67,7 +67,7 @@ export const apt: PackageFamily = {
     return entry ? { sizeKiB: entry.sizeKiB, ownKiB: entry.ownKiB, dependsOn: entry.dependsOn ?? [] } : undefined;
   },
 
-  cache: { paths: ['/var/lib/apt/lists'], what: 'the package lists', advice: 'rm -rf /var/lib/apt/lists/*' },
+  cache: { paths: ['/var/lib/apt/lists'], what: 'the package lists', advice: 'rm -rf /var/lib/apt/lists/*', downloads: ['/var/cache/apt'] },
   leavesCache: (effect) => effect.kind === 'package-index-update',
   cacheCleanup: () => ({ command: 'rm -rf /var/lib/apt/lists/*' }),
   noRecommendsFlag: '--no-install-recommends',

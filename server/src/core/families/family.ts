@@ -47,6 +47,8 @@ export interface PackageFamily {
     readonly paths: readonly string[];
     readonly what: string;
     readonly advice: string;
+    /** Where downloaded packages wait, which the family's own images usually clean (apt's archives). */
+    readonly downloads?: readonly string[];
   };
   /** Whether this effect leaves the family's index or downloads in the layer. */
   leavesCache(effect: CommandEffect): boolean;

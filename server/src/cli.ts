@@ -11,8 +11,8 @@ setFlagsFromString('--liftoff-only');
 
 /**
  * Ctrl+C, SIGTERM (CI cancellation, `timeout`, `docker stop`) and SIGHUP (a closed terminal) cancel a
- * compare, which then removes what it made and exits 130; a second signal stops at once. Only
- * compare listens: check and fix keep the default, immediate, exit.
+ * compare or inspect, which then removes what it made and exits 130; a second signal stops at once.
+ * check and fix keep the default, immediate, exit.
  */
 function cancelOnSignals(): AbortSignal {
   const controller = new AbortController();
@@ -32,7 +32,7 @@ function cancelOnSignals(): AbortSignal {
 void (async () => {
   const argv = process.argv.slice(2);
   try {
-    const signal = argv[0] === 'compare' ? cancelOnSignals() : undefined;
+    const signal = argv[0] === 'compare' || argv[0] === 'inspect' ? cancelOnSignals() : undefined;
     await initialize();
     const clearLine = () => process.stderr.isTTY && process.stderr.write('\r\x1b[K');
     const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : (line: string) => process.stderr.write(`${line}\n`);

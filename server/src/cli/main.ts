@@ -1,12 +1,14 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, rewrite, RuleFailure, type Finding } from '../core';
 import { compareImages } from '../engine/compare';
 import { checkContextDirectory, checkFileInContext, describeFsError } from '../engine/context-tar';
 import { DockerEngine, EngineError } from '../engine/engine';
 import { resolveEndpoint } from '../engine/endpoint';
-import { reportMarkdown, reportText } from '../engine/report';
+import { measureImage } from '../engine/measure';
+import { inspectMarkdown, inspectText, makeInspectReport, reportMarkdown, reportText } from '../engine/report';
 import { DOCKERFILE_PATTERNS, findDockerfiles } from './discover';
 import { decodeDockerfile, encodeDockerfile, type DecodedFile } from './encoding';
 import { toSarif, type FileFindings } from './sarif';
@@ -38,7 +40,8 @@ export const EXIT = { ok: 0, findings: 1, usage: 2, noRewrite: 3, cancelled: 130
 
 const USAGE = `usage: dockerfile-multistage check [--format text|json|sarif] [--target STAGE] PATH...
        dockerfile-multistage fix [--stdout | --write] [--target STAGE] FILE
-       dockerfile-multistage compare [--context DIR] [--format text|json|markdown] [--smoke COMMAND] [--keep-images] FILE
+       dockerfile-multistage compare [--context DIR] [--format text|json|markdown] [--smoke COMMAND] [--keep-images] [--no-cache] FILE
+       dockerfile-multistage inspect [--format text|json|markdown] [--max-wasted-bytes N] [--max-wasted-percent P] [--no-cache] IMAGE
        dockerfile-multistage --help | --version
 
 check reads each FILE, or every Dockerfile under a folder (${DOCKERFILE_PATTERNS.join(', ')};
@@ -49,7 +52,12 @@ and exits 0; it exits 3 with the reason when the file should not or cannot be re
 compare builds the file and its rewrite on the Docker Engine (DOCKER_HOST, the current Docker
 context, or the default socket) and prints both sizes: exit 0, 1 when a build fails, 2 for usage
 errors or an unreachable Engine, 3 when there is no rewrite to compare, 130 when cancelled
-(Ctrl+C, SIGTERM or SIGHUP; what it made is removed first).`;
+(Ctrl+C, SIGTERM or SIGHUP; what it made is removed first).
+inspect reads an image on the Engine layer by layer: sizes, wasted space, packages, build tools.
+It exits 1 when the wasted bytes (N: bytes, or with kB, MB, GB, KiB, MiB, GiB) or the wasted
+percentage of the image is over a threshold, naming the instruction and the rule; 2 for usage
+errors or an Engine failure; 130 when cancelled. --no-cache reads the layers again even when this
+image was measured before (figures are kept by image id under ~/.cache/dockerfile-multistage).`;
 
 class UsageError extends Error {}
 
@@ -63,7 +71,8 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     if (command === 'check') return runCheck(rest, environment);
     if (command === 'fix') return runFix(rest, environment);
     if (command === 'compare') return await runCompare(rest, environment);
-    throw new UsageError(`unknown command "${command}" (try: check, fix, compare)`);
+    if (command === 'inspect') return await runInspect(rest, environment);
+    throw new UsageError(`unknown command "${command}" (try: check, fix, compare, inspect)`);
   } catch (error) {
     return { exitCode: EXIT.usage, stdout: '', stderr: `dockerfile-multistage: ${errorSentence(error)}\n` };
   }
@@ -91,6 +100,9 @@ function parse(args: readonly string[]) {
         context: { type: 'string', short: 'c' },
         smoke: { type: 'string' },
         'keep-images': { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
+        'max-wasted-bytes': { type: 'string' },
+        'max-wasted-percent': { type: 'string' },
       },
     });
   } catch (error) {
@@ -224,6 +236,7 @@ async function runCompare(args: readonly string[], environment: CliEnvironment):
       encode: (text) => encodeDockerfile(text, file.encoding),
       smokeCommand: values.smoke,
       keepImages: values['keep-images'],
+      cacheDir: values['no-cache'] ? undefined : measurementCache(environment),
       signal: environment.signal,
       onProgress: (progress) => environment.progress?.(progress.message),
       onWarning: (message) => {
@@ -239,6 +252,60 @@ async function runCompare(args: readonly string[], environment: CliEnvironment):
     const message = error.kind === 'cancelled' ? 'cancelled; the temporary images and containers were removed.' : error.message;
     return { exitCode: exitCodeFor(error), stdout: '', stderr: `${warnings}${log}dockerfile-multistage: ${message}\n` };
   }
+}
+
+async function runInspect(args: readonly string[], environment: CliEnvironment): Promise<CliResult> {
+  const { values, positionals } = parse(args);
+  if (values.help) return { exitCode: EXIT.ok, stdout: `${USAGE}\n`, stderr: '' };
+  const format = values.format ?? 'text';
+  if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown format "${format}" (text, json or markdown)`);
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no image given (a name, name:tag or id on the Engine)' : 'inspect takes one image');
+  const image = positionals[0]!;
+  const maxWastedBytes = values['max-wasted-bytes'] === undefined ? undefined : parseBytes(values['max-wasted-bytes']);
+  const maxWastedPercent = values['max-wasted-percent'] === undefined ? undefined : parsePercent(values['max-wasted-percent']);
+  let engine: DockerEngine;
+  try {
+    engine = new DockerEngine(resolveEndpoint({ env: environment.env ?? process.env }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  try {
+    await engine.ping(10_000, environment.signal);
+    if (!(await engine.imageExists(image))) throw new UsageError(`no image "${image}" on the Engine at ${engine.endpoint.url} (from ${engine.endpoint.source}); \`docker images\` lists what is there`);
+    const measurement = await measureImage(engine, image, {
+      signal: environment.signal,
+      cacheDir: values['no-cache'] ? undefined : measurementCache(environment),
+      onProgress: (message) => environment.progress?.(`Reading the layers of ${image}: ${message}`),
+    });
+    const report = makeInspectReport(image, engine.endpoint.url, measurement, { ...(maxWastedBytes !== undefined ? { maxWastedBytes } : {}), ...(maxWastedPercent !== undefined ? { maxWastedPercent } : {}) });
+    const stdout = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? inspectMarkdown(report) : inspectText(report);
+    const stderr = report.failures.map((failure) => `dockerfile-multistage: ${image}: ${failure}\n`).join('');
+    return { exitCode: report.failures.length > 0 ? EXIT.findings : EXIT.ok, stdout, stderr };
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    return { exitCode: error.kind === 'cancelled' ? EXIT.cancelled : EXIT.usage, stdout: '', stderr: `dockerfile-multistage: ${error.kind === 'cancelled' ? 'cancelled.' : error.message}\n` };
+  }
+}
+
+/** `10000`, `10MB`, `1.5 GiB` -> bytes (kB, MB, GB decimal; KiB, MiB, GiB binary). */
+export function parseBytes(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kKMG]i?B|B)?\s*$/.exec(text);
+  if (!match) throw new UsageError(`--max-wasted-bytes wants a number of bytes (e.g. 20000000 or 20MB), not "${text}"`);
+  const unit = (match[2] ?? 'B').replace(/^k/, 'K');
+  const factor: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+  return Math.round(Number(match[1]) * factor[unit]!);
+}
+
+function parsePercent(text: string): number {
+  const value = Number(text.replace(/%$/, ''));
+  if (!/^\s*\d+(\.\d+)?%?\s*$/.test(text) || value > 100) throw new UsageError(`--max-wasted-percent wants a percentage from 0 to 100, not "${text}"`);
+  return value;
+}
+
+/** Figures of images already measured, by image id: $XDG_CACHE_HOME or ~/.cache, then dockerfile-multistage. */
+function measurementCache(environment: CliEnvironment): string {
+  const env = environment.env ?? process.env;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dockerfile-multistage');
 }
 
 /** 1 only when a build failed (the Dockerfile's fault); 130 when cancelled; 2 when the comparison could not be run. */

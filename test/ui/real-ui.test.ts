@@ -186,10 +186,28 @@ describe('the packaged extension in a real VS Code, driven like a person', funct
     const headline = report.locator('.headline');
     await headline.waitFor({ timeout: 15 * 60_000 });
     assert.match((await headline.textContent()) ?? '', /The multi-stage image is [\d.]+ MB smaller \(\d+(\.\d)?%\)/);
+    // Where the bytes are: each image as a bar stacked by layer, the package difference, the waste,
+    // the biggest folders, and every layer with its instruction and line.
+    assert.ok((await report.locator('.bar-row[data-variant="original"] .segment').count()) >= 2, 'the single-stage bar is stacked by layer');
+    for (const heading of ['Summary', 'Packages', 'Wasted space', 'Biggest folders and files', 'Layers']) await report.locator('h2', { hasText: heading }).waitFor();
+    assert.equal(await report.locator('#only-in-original code', { hasText: /^gcc$/ }).count(), 1, 'gcc is listed only in the single-stage image');
+    assert.equal(await report.locator('#only-in-rewritten code', { hasText: /^gcc$/ }).count(), 0);
+    assert.match((await report.locator('table.summary').textContent()) ?? '', /Compressed \(push and pull\)[\d.]+ MB[\d.]+ MB/);
+    assert.match((await report.locator('table.layers').first().textContent()) ?? '', /RUN make && make install line 11/);
     await screenshot(page, 'compare-report.png');
     // "Apply the rewrite" puts the multi-stage file into the editor, and is then spent.
     await report.locator('button#apply').click();
     await page.locator('.view-lines', { hasText: 'FROM debian:bookworm-slim AS builder' }).waitFor({ timeout: 30_000 });
     await report.locator('button#apply[disabled]').waitFor({ timeout: 30_000 });
+    // A layer's line opens in its file: the original Dockerfile, or the rewrite as an untitled document.
+    await report.locator('a.line[data-variant="original"][data-line="4"]').first().click();
+    await page.locator('.tab.active[data-resource-name="Dockerfile"]').waitFor();
+    await page.locator('.statusbar-item', { hasText: 'Ln 4, Col 1' }).waitFor({ timeout: 15_000 });
+    const lastRewriteLayer = report.locator('table.layers').nth(1).locator('a.line').last();
+    const rewriteLine = Number(await lastRewriteLayer.getAttribute('data-line'));
+    await lastRewriteLayer.click();
+    await page.locator('.tab.active[aria-label*="Untitled-"]').waitFor({ timeout: 15_000 });
+    await page.locator('.statusbar-item', { hasText: `Ln ${rewriteLine}, Col 1` }).waitFor({ timeout: 15_000 });
+    await page.locator('.view-lines', { hasText: 'CMD ["primes"]' }).waitFor();
   });
 });

@@ -17,6 +17,8 @@ interface Comparison {
   readonly otherText: string;
   /** True when the other text is the tool's rewrite (then "Apply the rewrite" makes sense). */
   readonly isRewrite: boolean;
+  /** The other text as an untitled document, once a layer of it was opened (it is not on disk). */
+  otherDocument?: vscode.TextDocument;
 }
 
 /** The command: returns the report (extension tests read it), or undefined when nothing was compared. */
@@ -60,6 +62,8 @@ export async function compareCommand(context: vscode.ExtensionContext, client: L
           rewrittenText: comparison.otherText,
           smokeCommand: settings.get<string>('compare.smokeCommand') || undefined,
           keepImages: settings.get<boolean>('compare.keepImages') ?? false,
+          // Figures of images measured before, by image id: a warm compare does not read the layers again.
+          cacheDir: path.join(context.globalStorageUri.fsPath, 'measurements'),
           signal: controller.signal,
           onProgress: (step) => progress.report({ message: step.message }),
           onLog: (variant, line) => log.appendLine(`[${variant === 'original' ? 'single-stage' : 'multi-stage'}] ${line}`),
@@ -122,7 +126,11 @@ function showReport(context: vscode.ExtensionContext, report: ComparisonReport, 
   };
   render();
   panel.webview.onDidReceiveMessage(
-    async (message: { command?: string }) => {
+    async (message: { command?: string; variant?: string; line?: number }) => {
+      if (message.command === 'open') {
+        await openLine(comparison, message.variant === 'rewritten' ? 'rewritten' : 'original', Number(message.line));
+        return;
+      }
       if (message.command === 'apply') await applyRewrite(comparison);
       else if (message.command === 'markdown') {
         await vscode.env.clipboard.writeText(reportMarkdown(report));
@@ -133,6 +141,26 @@ function showReport(context: vscode.ExtensionContext, report: ComparisonReport, 
     undefined,
     context.subscriptions,
   );
+}
+
+/**
+ * Opens a layer's line: in the user's Dockerfile, or in the rewrite, which is not on disk and opens
+ * as an untitled Dockerfile (kept while open, so every click lands in the same one; saving it is the
+ * user's choice).
+ */
+async function openLine(comparison: Comparison, variant: 'original' | 'rewritten', line: number): Promise<void> {
+  if (!Number.isInteger(line) || line < 1) return;
+  let document = comparison.document;
+  if (variant === 'rewritten') {
+    if (!comparison.otherDocument || comparison.otherDocument.isClosed) {
+      comparison.otherDocument = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: comparison.otherText });
+    }
+    document = comparison.otherDocument;
+  } else if (document.isClosed) {
+    document = await vscode.workspace.openTextDocument(document.uri);
+  }
+  const position = new vscode.Position(Math.min(line - 1, document.lineCount - 1), 0);
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position), preserveFocus: false });
 }
 
 async function applyRewrite(comparison: Comparison): Promise<void> {

@@ -1,9 +1,17 @@
 #!/usr/bin/env node
 // `npm run bench:compare`: wall time of `dockerfile-multistage compare` against `docker build` of the
-// same two Dockerfiles one after the other from the shell, in the same run, cold (no build cache)
-// and warm. Needs a Docker Engine and the docker CLI; prints medians and the ratio, asserts nothing.
+// same two Dockerfiles one after the other from the shell (the builds alone), in the same run:
+// - cold: no build cache of the fixture (only meaningful on an Engine nobody else builds on: other
+//   images that share the layers keep them);
+// - warm: the same files again (the measurement of those image ids is cached);
+// - after a source change: a new file in the context each run, so COPY and what follows rebuild and
+//   the new images are measured (their unchanged layers' gzip sizes are known);
+// - layers read again: warm, with --no-cache (every layer exported, gzipped and read).
+// BENCH_MEMORY_IMAGE=IMAGE adds the time and peak memory of `inspect --no-cache IMAGE`.
+// BENCH_MODES=warm,changed picks rows. Needs a Docker Engine and the docker CLI; asserts nothing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +21,13 @@ const require = createRequire(import.meta.url);
 const core = require('../server/out/core.js');
 const root = new URL('..', import.meta.url).pathname;
 const fixture = process.argv[2] ?? 'c-make';
-const context = join(root, 'test/fixtures/apps', fixture);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
+const modes = (process.env.BENCH_MODES ?? 'cold,warm,changed,reread').split(',');
 
 await core.initialize();
+// A copy of the fixture: "after a source change" adds files to it.
+const context = mkdtempSync(join(tmpdir(), `bench-compare-${fixture}-`));
+cpSync(join(root, 'test/fixtures/apps', fixture), context, { recursive: true });
 const original = join(context, 'Dockerfile');
 const result = core.rewrite(readFileSync(original, 'utf8'));
 if (!result.ok) throw new Error(`no rewrite for ${fixture}: ${result.reason}`);
@@ -25,11 +36,18 @@ writeFileSync(rewritten, result.text);
 
 const TAGS = ['bench-compare:original', 'bench-compare:rewritten'];
 const docker = (...args) => execFileSync('docker', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DOCKER_BUILDKIT: '0' } }).toString();
+// The measurement cache of this run only, so that "warm" means warm because this run measured first.
+const cacheHome = mkdtempSync(join(tmpdir(), 'bench-compare-cache-'));
 
-/** Removes the benchmark's images with their parent layers: the next build starts without cache. */
+/**
+ * Removes the benchmark's images and the compare cache tags of this file, with the parent layers
+ * only they kept (docker rmi prunes those). Other people's images on a shared Engine stay.
+ */
 function dropCache() {
-  for (const tag of TAGS) spawnSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
-  spawnSync('docker', ['image', 'prune', '-f'], { stdio: 'ignore' });
+  // compare's cache tags for this file are <folder>-<file>-<sha256 of file and context>[-...] (see cacheTagPrefix).
+  const hash = createHash('sha256').update(`${original}\0${context}`).digest('hex').slice(0, 10);
+  const cacheTags = docker('images', '--format', '{{.Repository}}:{{.Tag}}', 'dockerfile-multistage-cache').split('\n').filter((tag) => tag.includes(`-${hash}-`));
+  for (const tag of [...TAGS, ...cacheTags]) spawnSync('docker', ['rmi', tag], { stdio: 'ignore' });
 }
 
 function time(fn) {
@@ -43,28 +61,47 @@ const shellBuilds = () =>
     docker('build', '-q', '-t', TAGS[0], '-f', original, context);
     docker('build', '-q', '-t', TAGS[1], '-f', rewritten, context);
   });
-const compare = () =>
+const compare = (...flags) =>
   time(() => {
-    const out = spawnSync(process.execPath, [join(root, 'server/out/cli.js'), 'compare', '--format', 'json', original], { encoding: 'utf8' });
+    const out = spawnSync(process.execPath, [join(root, 'server/out/cli.js'), 'compare', ...flags, '--format', 'json', original], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
     if (out.status !== 0) throw new Error(out.stderr);
   });
+let edits = 0;
+const changeSource = () => writeFileSync(join(context, `bench-change-${edits++}.txt`), `${Date.now()}\n`);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const LABELS = { cold: 'cold', warm: 'warm', changed: 'after a source change', reread: 'warm, layers read again' };
 const rows = [];
-for (const mode of ['cold', 'warm']) {
+for (const mode of modes) {
   const shell = [];
   const ours = [];
-  if (mode === 'warm') shellBuilds(); // fill the cache once
+  if (mode !== 'cold') {
+    shellBuilds();
+    compare(); // fill the build cache and the measurement cache once
+  }
   for (let i = 0; i < runs; i++) {
     if (mode === 'cold') dropCache();
+    if (mode === 'changed') changeSource();
     shell.push(shellBuilds());
     if (mode === 'cold') dropCache();
-    ours.push(compare());
+    if (mode === 'changed') changeSource();
+    ours.push(mode === 'reread' ? compare('--no-cache') : compare());
   }
-  rows.push({ mode, shell: median(shell), compare: median(ours) });
+  rows.push({ mode: LABELS[mode] ?? mode, shell: median(shell), compare: median(ours) });
 }
 dropCache();
 console.log(`Compare Image Sizes against two docker builds, fixture ${fixture}, ${runs} runs each, ${new Date().toISOString().slice(0, 10)}`);
 console.log('| cache | docker build x2 (s) | compare (s) | ratio |');
 console.log('|---|---:|---:|---:|');
 for (const row of rows) console.log(`| ${row.mode} | ${row.shell.toFixed(1)} | ${row.compare.toFixed(1)} | ${(row.compare / row.shell).toFixed(2)} |`);
+
+const image = process.env.BENCH_MEMORY_IMAGE;
+if (image) {
+  // Peak memory of reading a large image's layers (streamed: it should not grow with the image).
+  const size = Number(docker('image', 'inspect', '--format', '{{.Size}}', image).trim());
+  const started = performance.now();
+  const out = spawnSync(process.execPath, ['-r', join(root, 'scripts/bench-peak-rss.cjs'), join(root, 'server/out/cli.js'), 'inspect', '--no-cache', '--format', 'json', image], { encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  const peak = JSON.parse(out.stderr.trim().split('\n').pop()).peakRssKiB;
+  console.log(`\ninspect --no-cache ${image} (${(size / 1e6).toFixed(0)} MB): ${seconds.toFixed(1)} s, peak RSS ${(peak / 1024).toFixed(0)} MB`);
+}

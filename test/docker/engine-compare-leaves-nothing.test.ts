@@ -54,7 +54,10 @@ describe('Compare leaves the Engine as it found it (a real Docker Engine)', func
       assert.deepStrictEqual(await temporaryLeftovers(engine), leftoversBefore);
       const cache = await cacheTags(engine, path, directory);
       const slug = `${directory.split('/').pop()!.toLowerCase()}-dockerfile`;
-      assert.deepStrictEqual([...cache.keys()].map((tag) => tag.replace(/-[0-9a-f]{10}-/, '-HASH-')).sort(), [`${CACHE_REPOSITORY}:${slug}-HASH-original`, `${CACHE_REPOSITORY}:${slug}-HASH-rewritten`]);
+      // The rewrite's builder stage keeps a tag of its own when no kept image builds on it (its steps
+      // are not the original's, e.g. without the LABEL), as the README says.
+      const names = [...cache.keys()].map((tag) => tag.replace(/-[0-9a-f]{10}-/, '-HASH-')).sort();
+      assert.deepStrictEqual(names.filter((name) => !/-rewritten-stage\d+$/.test(name)), [`${CACHE_REPOSITORY}:${slug}-HASH-original`, `${CACHE_REPOSITORY}:${slug}-HASH-rewritten`]);
       const kept = new Set<string>();
       for (const image of cache.values()) for (const id of await selfAndAncestors(engine, image)) kept.add(id);
       assert.deepStrictEqual(newAndOurs.filter((id) => !kept.has(id)), [], 'no image of this compare outside its cache tags');
@@ -127,7 +130,8 @@ describe('Compare leaves the Engine as it found it (a real Docker Engine)', func
       assert.equal(result.status, 130, result.stderr);
       assert.deepStrictEqual(await containersRunning(engine, `smoke-${word}`), [], 'the smoke container is gone');
       assert.deepStrictEqual(await temporaryLeftovers(engine), leftoversBefore);
-      assert.equal((await cacheTags(engine, path, directory)).size, 2, 'both finished builds are this file’s cache');
+      const cached = [...(await cacheTags(engine, path, directory)).keys()];
+      assert.ok(cached.some((tag) => tag.endsWith('-original')) && cached.some((tag) => tag.endsWith('-rewritten')), `both finished builds are this file’s cache: ${cached.join(', ')}`);
     } finally {
       if (child.process.exitCode === null) child.process.kill('SIGKILL');
       await removeCache(engine, path, directory);

@@ -33,7 +33,8 @@ void (async () => {
   const argv = process.argv.slice(2);
   try {
     const signal = argv[0] === 'compare' || argv[0] === 'inspect' ? cancelOnSignals() : undefined;
-    await initialize();
+    // The shell grammar loads only for commands that analyse (not --help, --version or a typo).
+    if (['check', 'fix', 'compare', 'inspect'].includes(argv[0] ?? '')) await initialize();
     const clearLine = () => process.stderr.isTTY && process.stderr.write('\r\x1b[K');
     const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : (line: string) => process.stderr.write(`${line}\n`);
     const warn = (line: string) => {

@@ -29,6 +29,23 @@ describe('dockerfile-multistage fix (the built CLI)', () => {
     assert.equal(readFileSync(file, 'utf8'), readFileSync(join(GOLDEN, 'node-build/expected.Dockerfile'), 'utf8'));
   });
 
+  it('reads manifests in the build context: the file\'s folder, or --context (cargo run names no binary)', () => {
+    const fixture = join(GOLDEN, 'cargo-run-manifest');
+    const expected = readFileSync(join(fixture, 'expected.Dockerfile'), 'utf8');
+    // Beside its Cargo.toml, the file's folder is the context.
+    const folder = mkdtempSync(join(tmpdir(), 'multistage-fix-context-'));
+    copyFileSync(join(fixture, 'input.Dockerfile'), join(folder, 'Dockerfile'));
+    copyFileSync(join(fixture, 'context/Cargo.toml'), join(folder, 'Cargo.toml'));
+    const beside = cli('fix', join(folder, 'Dockerfile'));
+    assert.equal(beside.status, 0, beside.stderr);
+    assert.equal(beside.stdout, expected);
+    // Elsewhere, --context names it; without it there is no binary name and no rewrite.
+    assert.equal(cli('fix', '--context', join(fixture, 'context'), join(fixture, 'input.Dockerfile')).stdout, expected);
+    const without = cli('fix', join(fixture, 'input.Dockerfile'));
+    assert.equal(without.status, 3);
+    assert.match(without.stderr, /no Cargo\.toml in the build context names the binary/);
+  });
+
   it('exits 3 with a one-line reason when the file should not or cannot be rewritten', () => {
     for (const name of ['declined-ci-image', 'declined-cargo-run', 'declined-php', 'declined-clean']) {
       const file = join(GOLDEN, name, 'input.Dockerfile');

@@ -2,13 +2,10 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, rewrite, RuleFailure, type Finding } from '../core';
-import { compareImages } from '../engine/compare';
+import { analyze, rewrite, RuleFailure, type BuildContext, type Finding } from '../core';
 import { checkContextDirectory, checkFileInContext, describeFsError } from '../engine/context-tar';
-import { DockerEngine, EngineError } from '../engine/engine';
-import { resolveEndpoint } from '../engine/endpoint';
-import { measureImage } from '../engine/measure';
-import { inspectMarkdown, inspectText, makeInspectReport, reportMarkdown, reportText } from '../engine/report';
+import { EngineError } from '../engine/errors';
+import { folderBuildContext } from '../node/build-context';
 import { DOCKERFILE_PATTERNS, findDockerfiles } from './discover';
 import { decodeDockerfile, encodeDockerfile, type DecodedFile } from './encoding';
 import { toSarif, type FileFindings } from './sarif';
@@ -39,7 +36,7 @@ export interface CliEnvironment {
 export const EXIT = { ok: 0, findings: 1, usage: 2, noRewrite: 3, cancelled: 130 } as const;
 
 const USAGE = `usage: dockerfile-multistage check [--format text|json|sarif] [--target STAGE] PATH...
-       dockerfile-multistage fix [--stdout | --write] [--target STAGE] FILE
+       dockerfile-multistage fix [--stdout | --write] [--target STAGE] [--context DIR] FILE
        dockerfile-multistage compare [--context DIR] [--format text|json|markdown] [--smoke COMMAND] [--keep-images] [--no-cache] FILE
        dockerfile-multistage inspect [--format text|json|markdown] [--max-wasted-bytes N] [--max-wasted-percent P] [--no-cache] IMAGE
        dockerfile-multistage --help | --version
@@ -48,7 +45,8 @@ check reads each FILE, or every Dockerfile under a folder (${DOCKERFILE_PATTERNS
 what .gitignore ignores, .git and node_modules are skipped). It exits 0 when nothing is at warning
 or above, 1 with findings, 2 for usage or I/O errors (the other files are still checked).
 fix prints (or --write saves) the multi-stage rewrite, in the file's own encoding and line endings,
-and exits 0; it exits 3 with the reason when the file should not or cannot be rewritten.
+and exits 0; it exits 3 with the reason when the file should not or cannot be rewritten. It reads
+manifests (Cargo.toml, package.json, *.csproj) in the build context: --context, else the file's folder.
 compare builds the file and its rewrite on the Docker Engine (DOCKER_HOST, the current Docker
 context, or the default socket) and prints both sizes: exit 0, 1 when a build fails, 2 for usage
 errors or an unreachable Engine, 3 when there is no rewrite to compare, 130 when cancelled
@@ -167,9 +165,12 @@ function runFix(args: readonly string[], environment: CliEnvironment): CliResult
   const path = positionals[0]!;
   if (values.write && path === '-') throw new UsageError('--write needs a file, not standard input');
   const file = read(environment, path);
-  const result = rewriteOrExplain(file.text, values.target, path);
+  // Standard input has no folder: its context is --context or none.
+  const contextDir = values.context ?? (path === '-' ? undefined : dirname(path));
+  const result = rewriteOrExplain(file.text, values.target, path, contextDir === undefined ? undefined : folderBuildContext(contextDir));
   if (!result.ok) return { exitCode: EXIT.noRewrite, stdout: '', stderr: `dockerfile-multistage: ${path}: not rewritten: ${sentence(result.reason)}\n` };
-  const summary = `${path}: builder stage "${result.summary.builderStage || '(none)'}", runtime on ${result.summary.runtimeBase}; moved ${result.summary.movedPackages.join(', ') || 'no packages'}\n`;
+  const notes = result.summary.notes.map((note) => `  note: ${sentence(note)}\n`).join('');
+  const summary = `${path}: builder stage "${result.summary.builderStage || '(none)'}", runtime on ${result.summary.runtimeBase}; moved ${result.summary.movedPackages.join(', ') || 'no packages'}\n${notes}`;
   const bytes = encodeOrExplain(result.text, file, path);
   if (values.write) {
     try {
@@ -182,9 +183,9 @@ function runFix(args: readonly string[], environment: CliEnvironment): CliResult
   return { exitCode: EXIT.ok, stdout: bytes, stderr: summary };
 }
 
-function rewriteOrExplain(text: string, target: string | undefined, path: string): ReturnType<typeof rewrite> {
+function rewriteOrExplain(text: string, target: string | undefined, path: string, context: BuildContext | undefined): ReturnType<typeof rewrite> {
   try {
-    return rewrite(text, { target });
+    return rewrite(text, { target, ...(context ? { context } : {}) });
   } catch (error) {
     throw new UsageError(errorSentence(error, path));
   }
@@ -218,10 +219,17 @@ async function runCompare(args: readonly string[], environment: CliEnvironment):
   usage(() => checkFileInContext(contextDir, path)); // before reading it
   const file = read(environment, path);
   usage(() => checkContextDirectory(contextDir));
-  const result = rewriteOrExplain(file.text, values.target, path);
+  const result = rewriteOrExplain(file.text, values.target, path, folderBuildContext(contextDir));
   if (!result.ok) return { exitCode: EXIT.noRewrite, stdout: '', stderr: `dockerfile-multistage: ${path}: nothing to compare, not rewritten: ${sentence(result.reason)}\n` };
   encodeOrExplain(result.text, file, path);
-  let engine: DockerEngine;
+  // The Engine's modules (dockerode and its HTTP stack) load only for the commands that need them.
+  const [{ compareImages }, { DockerEngine }, { resolveEndpoint }, { reportMarkdown, reportText }] = await Promise.all([
+    import('../engine/compare.js'),
+    import('../engine/engine.js'),
+    import('../engine/endpoint.js'),
+    import('../engine/report.js'),
+  ]);
+  let engine: InstanceType<typeof DockerEngine>;
   try {
     engine = new DockerEngine(resolveEndpoint({ env: environment.env ?? process.env }));
   } catch (error) {
@@ -263,7 +271,13 @@ async function runInspect(args: readonly string[], environment: CliEnvironment):
   const image = positionals[0]!;
   const maxWastedBytes = values['max-wasted-bytes'] === undefined ? undefined : parseBytes(values['max-wasted-bytes']);
   const maxWastedPercent = values['max-wasted-percent'] === undefined ? undefined : parsePercent(values['max-wasted-percent']);
-  let engine: DockerEngine;
+  const [{ DockerEngine }, { resolveEndpoint }, { measureImage }, { inspectMarkdown, inspectText, makeInspectReport }] = await Promise.all([
+    import('../engine/engine.js'),
+    import('../engine/endpoint.js'),
+    import('../engine/measure.js'),
+    import('../engine/report.js'),
+  ]);
+  let engine: InstanceType<typeof DockerEngine>;
   try {
     engine = new DockerEngine(resolveEndpoint({ env: environment.env ?? process.env }));
   } catch (error) {

@@ -3,7 +3,7 @@ import { join, posix, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import dockerignore from '@balena/dockerignore';
 import { pack, type Header, type Pack } from 'tar-stream';
-import { EngineError } from './engine';
+import { EngineError } from './errors';
 
 type Headers = Partial<Header> & Pick<Header, 'name'>;
 

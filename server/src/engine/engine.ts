@@ -1,18 +1,9 @@
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import type { EngineEndpoint } from './endpoint';
+import { EngineError } from './errors';
 
-/** A failure the user can act on; `message` is a whole sentence. */
-export class EngineError extends Error {
-  constructor(
-    message: string,
-    /** `context`: the build context cannot be sent; `not-an-engine`: the address answers, but not as a Docker Engine. */
-    readonly kind: 'unreachable' | 'permission' | 'not-an-engine' | 'context' | 'build-failed' | 'base-image-missing' | 'cancelled' | 'timeout' | 'engine',
-    readonly log = '',
-  ) {
-    super(message);
-  }
-}
+export { EngineError } from './errors';
 
 export interface BuildProgress {
   /** 1-based step of the Dockerfile being run, and the step count, when the Engine says. */

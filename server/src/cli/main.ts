@@ -202,8 +202,7 @@ function encodeOrExplain(text: string, file: DecodedFile, path: string): Buffer 
 async function runCompare(args: readonly string[], environment: CliEnvironment): Promise<CliResult> {
   const { values, positionals } = parse(args);
   if (values.help) return { exitCode: EXIT.ok, stdout: `${USAGE}\n`, stderr: '' };
-  const format = values.format ?? 'text';
-  if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown format "${format}" (text, json or markdown)`);
+  const format = reportFormat(values.format);
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no Dockerfile given' : 'compare takes one Dockerfile');
   const path = positionals[0]!;
   if (path === '-') throw new UsageError('compare needs a Dockerfile path: the build context is its folder');
@@ -223,18 +222,8 @@ async function runCompare(args: readonly string[], environment: CliEnvironment):
   if (!result.ok) return { exitCode: EXIT.noRewrite, stdout: '', stderr: `dockerfile-multistage: ${path}: nothing to compare, not rewritten: ${sentence(result.reason)}\n` };
   encodeOrExplain(result.text, file, path);
   // The Engine's modules (dockerode and its HTTP stack) load only for the commands that need them.
-  const [{ compareImages }, { DockerEngine }, { resolveEndpoint }, { reportMarkdown, reportText }] = await Promise.all([
-    import('../engine/compare.js'),
-    import('../engine/engine.js'),
-    import('../engine/endpoint.js'),
-    import('../engine/report.js'),
-  ]);
-  let engine: InstanceType<typeof DockerEngine>;
-  try {
-    engine = new DockerEngine(resolveEndpoint({ env: environment.env ?? process.env }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const [{ compareImages }, { reportMarkdown, reportText }] = await Promise.all([import('../engine/compare.js'), import('../engine/report.js')]);
+  const engine = await connectEngine(environment);
   try {
     const report = await compareImages({
       engine,
@@ -265,24 +254,13 @@ async function runCompare(args: readonly string[], environment: CliEnvironment):
 async function runInspect(args: readonly string[], environment: CliEnvironment): Promise<CliResult> {
   const { values, positionals } = parse(args);
   if (values.help) return { exitCode: EXIT.ok, stdout: `${USAGE}\n`, stderr: '' };
-  const format = values.format ?? 'text';
-  if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown format "${format}" (text, json or markdown)`);
+  const format = reportFormat(values.format);
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no image given (a name, name:tag or id on the Engine)' : 'inspect takes one image');
   const image = positionals[0]!;
   const maxWastedBytes = values['max-wasted-bytes'] === undefined ? undefined : parseBytes(values['max-wasted-bytes']);
   const maxWastedPercent = values['max-wasted-percent'] === undefined ? undefined : parsePercent(values['max-wasted-percent']);
-  const [{ DockerEngine }, { resolveEndpoint }, { measureImage }, { inspectMarkdown, inspectText, makeInspectReport }] = await Promise.all([
-    import('../engine/engine.js'),
-    import('../engine/endpoint.js'),
-    import('../engine/measure.js'),
-    import('../engine/report.js'),
-  ]);
-  let engine: InstanceType<typeof DockerEngine>;
-  try {
-    engine = new DockerEngine(resolveEndpoint({ env: environment.env ?? process.env }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const [{ measureImage }, { inspectMarkdown, inspectText, makeInspectReport }] = await Promise.all([import('../engine/measure.js'), import('../engine/report.js')]);
+  const engine = await connectEngine(environment);
   try {
     await engine.ping(10_000, environment.signal);
     if (!(await engine.imageExists(image))) throw new UsageError(`no image "${image}" on the Engine at ${engine.endpoint.url} (from ${engine.endpoint.source}); \`docker images\` lists what is there`);
@@ -298,6 +276,21 @@ async function runInspect(args: readonly string[], environment: CliEnvironment):
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
     return { exitCode: error.kind === 'cancelled' ? EXIT.cancelled : EXIT.usage, stdout: '', stderr: `dockerfile-multistage: ${error.kind === 'cancelled' ? 'cancelled.' : error.message}\n` };
+  }
+}
+
+function reportFormat(format = 'text'): 'text' | 'json' | 'markdown' {
+  if (format !== 'text' && format !== 'json' && format !== 'markdown') throw new UsageError(`unknown format "${format}" (text, json or markdown)`);
+  return format;
+}
+
+/** The Engine at DOCKER_HOST, the current Docker context or the default socket; its modules (dockerode) load only here. */
+async function connectEngine(environment: CliEnvironment) {
+  const [{ DockerEngine }, { resolveEndpoint }] = await Promise.all([import('../engine/engine.js'), import('../engine/endpoint.js')]);
+  try {
+    return new DockerEngine(resolveEndpoint({ env: environment.env ?? process.env }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DockerOptions } from 'dockerode';
+import { knownHostsCheck } from './known-hosts';
 
 /** Where the Docker Engine is, and how the user told us (for error messages they can act on). */
 export interface EngineEndpoint {
@@ -11,6 +12,8 @@ export interface EngineEndpoint {
   /** Which setting chose it: "DOCKER_HOST", "Docker context \"remote\"", "multistage.docker.host", "the default". */
   readonly source: string;
   readonly options: DockerOptions;
+  /** For ssh://: the host name as known_hosts lists it, and the login, for messages. */
+  readonly ssh?: { readonly knownHostsName: string; readonly knownHostsFiles: readonly string[]; readonly login: string };
 }
 
 export interface EndpointInputs {
@@ -30,13 +33,13 @@ export function resolveEndpoint(inputs: EndpointInputs): EngineEndpoint {
   const { env } = inputs;
   const home = inputs.home ?? homedir();
   if (env.DOCKER_HOST) {
-    return fromUrl(env.DOCKER_HOST, 'DOCKER_HOST', { verify: isTrue(env.DOCKER_TLS_VERIFY), certPath: env.DOCKER_CERT_PATH ?? join(home, '.docker') });
+    return fromUrl(env.DOCKER_HOST, 'DOCKER_HOST', { verify: isTrue(env.DOCKER_TLS_VERIFY), certPath: env.DOCKER_CERT_PATH ?? join(home, '.docker') }, { env, home });
   }
   const context = currentContext(env, home);
   if (context) return context;
-  if (inputs.setting?.trim()) return fromUrl(inputs.setting.trim(), 'the multistage.docker.host setting', { verify: false, certPath: undefined });
+  if (inputs.setting?.trim()) return fromUrl(inputs.setting.trim(), 'the multistage.docker.host setting', { verify: false, certPath: undefined }, { env, home });
   const windows = (inputs.platform ?? process.platform) === 'win32';
-  return fromUrl(windows ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock', 'the default', { verify: false, certPath: undefined });
+  return fromUrl(windows ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock', 'the default', { verify: false, certPath: undefined }, { env, home });
 }
 
 function isTrue(value: string | undefined): boolean {
@@ -46,7 +49,7 @@ function isTrue(value: string | undefined): boolean {
 const ADDRESS_FORMS = 'unix:///path/to/docker.sock, tcp://HOST:PORT (TLS with DOCKER_TLS_VERIFY=1), ssh://[USER@]HOST[:PORT] or npipe:////./pipe/NAME';
 
 /** The address as dockerode options; a value that is not an address is refused in a sentence naming where it came from. */
-function fromUrl(url: string, source: string, tls: { verify: boolean; certPath: string | undefined }): EngineEndpoint {
+function fromUrl(url: string, source: string, tls: { verify: boolean; certPath: string | undefined }, user: { env: Readonly<Record<string, string | undefined>>; home: string }): EngineEndpoint {
   const refuse = (why = 'which is not a Docker Engine address') => new Error(`${source} is "${url}", ${why}. Use ${ADDRESS_FORMS}.`);
   // An empty unix:// path is the default socket, as for the Docker CLI.
   if (url.startsWith('unix://')) return { url, source, options: { socketPath: url.slice('unix://'.length) || '/var/run/docker.sock' } };
@@ -74,10 +77,15 @@ function fromUrl(url: string, source: string, tls: { verify: boolean; certPath: 
   }
   if (parsed.protocol === 'ssh:') {
     if (!parsed.hostname) throw refuse('which names no host');
+    const port = Number(parsed.port || 22);
+    const username = decodeURIComponent(parsed.username) || undefined;
+    // As OpenSSH does for the Docker CLI: the host must present the key known_hosts lists for it.
+    const hostKeys = knownHostsCheck(parsed.hostname, port, user.home);
     return {
       url,
       source,
-      options: { protocol: 'ssh', host: parsed.hostname, port: Number(parsed.port || 22), username: decodeURIComponent(parsed.username) || undefined, sshOptions: { agent: process.env.SSH_AUTH_SOCK } },
+      options: { protocol: 'ssh', host: parsed.hostname, port, username, sshOptions: { agent: user.env.SSH_AUTH_SOCK, hostVerifier: hostKeys.verify } },
+      ssh: { knownHostsName: hostKeys.name, knownHostsFiles: hostKeys.files, login: `${username ? `${username}@` : ''}${parsed.hostname}${port === 22 ? '' : ` -p ${port}`}` },
     };
   }
   throw refuse();
@@ -107,5 +115,5 @@ function currentContext(env: Readonly<Record<string, string | undefined>>, home:
   const host = meta.Endpoints?.docker?.Host;
   if (!host) return undefined;
   const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');
-  return fromUrl(host, `the Docker context "${name}"`, { verify: existsSync(join(tlsDir, 'ca.pem')) && !meta.Endpoints?.docker?.SkipTLSVerify, certPath: tlsDir });
+  return fromUrl(host, `the Docker context "${name}"`, { verify: existsSync(join(tlsDir, 'ca.pem')) && !meta.Endpoints?.docker?.SkipTLSVerify, certPath: tlsDir }, { env, home });
 }

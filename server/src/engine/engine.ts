@@ -335,6 +335,13 @@ export class DockerEngine {
     if ((code === 'ENOENT' && connecting) || code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNRESET' || /ECONNREFUSED/.test(raw)) {
       return new EngineError(`Could not reach the Docker Engine at ${where}. Is Docker running? Start it (for example \`sudo systemctl start docker\`), or point DOCKER_HOST or the multistage.docker.host setting at a running Engine.`, 'unreachable');
     }
+    const ssh = this.endpoint.ssh;
+    if (ssh && /Host denied|verification failed/i.test(raw)) {
+      return new EngineError(`The SSH host key of ${ssh.knownHostsName} is not in ${ssh.knownHostsFiles.join(' or ')}, or differs from the one there, so the Docker Engine at ${where} was not contacted. Connect once with \`ssh ${ssh.login}\` to check the key and accept it, as the Docker CLI needs too.`, 'permission');
+    }
+    if (ssh && /authentication methods failed|no (supported )?authentication/i.test(raw)) {
+      return new EngineError(`SSH refused the login for ${where}: the key must be loaded in an ssh-agent (SSH_AUTH_SOCK, \`ssh-add\`) and allowed on the host (\`ssh ${ssh.login}\` must log in without a password).`, 'permission');
+    }
     // An HTTP answer (e.g. Podman's "OCI permission denied" from a container runtime) is the Engine's own failure, not the socket's.
     if (code === 'EACCES' || (/EACCES|permission denied/i.test(raw) && !/\(HTTP code \d+\)/.test(raw))) {
       return new EngineError(`Permission denied on the Docker Engine at ${where}. Add your user to the docker group (\`sudo usermod -aG docker $USER\`, then log in again) or use a rootless Docker context.`, 'permission');

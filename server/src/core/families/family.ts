@@ -16,8 +16,12 @@ export interface Distribution {
 export interface DistributionBase extends Distribution {
   /** The image a runtime stage starts from: the same distribution and release, slim where it exists. */
   readonly runtimeImage: string;
-  /** The package manager that image has (ubi-minimal has microdnf, not dnf). */
-  readonly runtimeTool: string;
+  /**
+   * The package manager the runtime image has when it may differ from the original's (ubi-minimal
+   * has microdnf, not dnf); undefined when the runtime image is the original's own, whose program
+   * the original already uses (yum on CentOS 7 and Amazon Linux 2, dnf or yum later).
+   */
+  readonly runtimeTool: string | undefined;
 }
 
 /**

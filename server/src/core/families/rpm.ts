@@ -33,7 +33,7 @@ export const rpm: PackageFamily = {
   distributionBase: (image) => rhelBase(image),
 };
 
-/** UBI runs on ubi-minimal (microdnf) of the same release; Fedora, CentOS, Rocky, Alma on the same image. */
+/** UBI runs on ubi-minimal (microdnf) of the same release; Fedora, CentOS, Rocky, Alma, Amazon and Oracle Linux on the same image. */
 function rhelBase(image: ImageReference): DistributionBase | undefined {
   const repository = image.repository;
   const tag = image.explicitTag ? `:${image.tag}` : '';
@@ -55,10 +55,9 @@ function rhelBase(image: ImageReference): DistributionBase | undefined {
   ];
   const match = others.find(([pattern]) => pattern.test(repository));
   if (!match) return undefined;
-  const minimalImage = /minimal/.test(repository) || /minimal/.test(image.tag);
-  const release = /^(\d+)/.exec(image.tag)?.[1];
-  const tool = minimalImage ? 'microdnf' : match[1] === 'amazonlinux' && release === '2' ? 'yum' : 'dnf';
-  return { distribution: match[1], release, runtimeImage: `${image.prefix}${repository}${tag}`, runtimeTool: tool };
+  const release = /(\d+)/.exec(image.tag)?.[1];
+  // The runtime runs on the original's image: its own program (yum, dnf or microdnf) installs there.
+  return { distribution: match[1], release, runtimeImage: `${image.prefix}${repository}${tag}`, runtimeTool: undefined };
 }
 
 function interpretRpm(tool: string, argv: readonly ShellArg[], command: ShellCommand): CommandEffect[] {

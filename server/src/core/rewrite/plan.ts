@@ -10,7 +10,7 @@ import type { DockerfileModel, InstructionInfo, StageInfo } from '../model';
 import { normalizePath, type ShellCommand } from '../shell/parse';
 import { expandDockerfileWord } from '../variables';
 import { buildsSomething, commandName, roleOf, runsInRuntime } from '../commands/roles';
-import { runtimeInstallFor, type RuntimeInstall } from './runtime-install';
+import { runtimeInstallFor, scriptTool, type RuntimeInstall } from './runtime-install';
 
 /** Where each instruction of the image that ships goes. */
 export type InstructionKind =
@@ -67,11 +67,17 @@ export type PlanResult =
   | { readonly ok: true; readonly plan: Plan }
   | { readonly ok: false; readonly kind: 'build-environment' | 'unsupported'; readonly reason: string };
 
+/** The family and distribution base the runtime stage installs its packages with. */
+export interface RuntimeDistribution {
+  readonly family: PackageFamily;
+  readonly base: DistributionBase;
+}
+
 export interface PlanOptions {
   readonly extraBuildTools: ReadonlySet<string>;
   readonly toolchainBase: boolean;
   readonly runtimeImage: ImageReference;
-  readonly runtimeDistribution: { readonly family: PackageFamily; readonly base: DistributionBase } | undefined;
+  readonly runtimeDistribution: RuntimeDistribution | undefined;
   readonly readContextFile: (path: string) => string | undefined;
   readonly contextFiles: () => readonly string[];
 }
@@ -155,6 +161,17 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
   };
   const buildToolsInstalled = (id: FamilyId) =>
     instructions.some((info) => (commandsOf.get(info) ?? []).some((command) => interpretCommand(command).some((effect) => effect.kind === 'package-install' && effect.family === id && effect.packages.some((pkg) => familyById(id).isBuildOnly(pkg.name)))));
+  // The runtime image's program, or where it is the original's own image, the one the original ran.
+  const runtimeToolOf = ({ family, base }: RuntimeDistribution) => {
+    if (base.runtimeTool) return base.runtimeTool;
+    for (const info of instructions) {
+      for (const command of commandsOf.get(info) ?? []) {
+        const install = interpretCommand(command).find((effect) => effect.kind === 'package-install' && effect.family === family.id);
+        if (install && 'tool' in install) return scriptTool(install.tool);
+      }
+    }
+    return family.tools[0]!;
+  };
   const isBuildOnly = (id: FamilyId, name: string) => options.extraBuildTools.has(name) || familyById(id).isBuildOnly(name) || helpersOf(id).buildOnly.has(name);
   const runtimeInstalls = new Map<InstructionInfo, RuntimeInstall | undefined>();
   for (const [index, info] of instructions.entries()) {
@@ -249,7 +266,7 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
   }
 
   const notes = [...contributions.flatMap((contribution) => contribution.notes ?? []), ...[...helpers.values()].flatMap((verdicts) => [...verdicts.kept.values()])];
-  const runtimeFamily = options.runtimeDistribution ? { family: options.runtimeDistribution.family, tool: options.runtimeDistribution.base.runtimeTool } : undefined;
+  const runtimeFamily = options.runtimeDistribution ? { family: options.runtimeDistribution.family, tool: runtimeToolOf(options.runtimeDistribution) } : undefined;
   return {
     ok: true,
     plan: {

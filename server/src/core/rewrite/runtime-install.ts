@@ -61,7 +61,7 @@ export function runtimeInstallFor(commands: readonly ShellCommand[], options: Ru
     if (install) {
       if (family && family !== install.family) return { ok: false, reason: `one RUN installs both ${family} and ${install.family} packages` };
       family = install.family;
-      tool ??= options.runtimeTool?.(install.family) ?? (install.tool === 'apt' || install.tool === 'aptitude' ? 'apt-get' : install.tool);
+      tool ??= options.runtimeTool?.(install.family) ?? scriptTool(install.tool);
       if (install.command.args.some((arg) => arg.value === undefined)) {
         return { ok: false, reason: `the package list of \`${abbreviate(install.command.text)}\` is computed at build time` };
       }
@@ -102,4 +102,9 @@ export function renderInstall(install: RuntimeInstall, escapeChar: string, newli
 
 function abbreviate(text: string): string {
   return text.length > 50 ? `${text.slice(0, 47)}...` : text;
+}
+
+/** The program a script runs to install what an interactive command installed (apt's CLI is not for scripts). */
+export function scriptTool(tool: string): string {
+  return tool === 'apt' || tool === 'aptitude' ? 'apt-get' : tool;
 }

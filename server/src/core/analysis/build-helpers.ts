@@ -34,10 +34,21 @@ export interface BuildHelperInput {
   readonly imageBuilds: boolean;
 }
 
-// Commands that fetch with git behind the scenes: Go modules, pip's git+ URLs, Bundler's and
-// Cargo's git sources, npm's git dependencies, Composer's source installs, Nim's, Crystal's,
-// Elixir's, Haskell's and D's package managers, Conan and vcpkg.
-const FETCHES_WITH_GIT = /^(go (mod|get|build|install)|pip[\d.]* install|python[\d.]* -m pip install|uv pip install|bundle(r)? install|cargo (build|fetch|install)|npm (ci|install|i)|yarn( install)?|composer (install|require|update)|nimble|shards|mix deps|cabal|stack|dub|conan|vcpkg)\b/;
+// Commands that fetch with git behind the scenes: Go modules, the git+ URLs of pip, uv, Poetry,
+// Pipenv and PDM, Bundler's and Cargo's git sources, npm's git dependencies, Composer's source
+// installs, Nim's, Crystal's, Elixir's, Haskell's and D's package managers, Conan and vcpkg.
+const FETCHES_WITH_GIT = /^(go (mod|get|build|install)|pip[\d.]* install|python[\d.]* -m pip install|uv (pip install|sync)|poetry (install|add|lock|update)|pipenv (install|sync)|pdm (install|sync)|bundle(r)? install|cargo (build|fetch|install)|npm (ci|install|i)|yarn( install)?|composer (install|require|update)|nimble|shards|mix deps|cabal|stack|dub|conan|vcpkg)\b/;
+
+// The packages a fetch tool comes in, across families (git-core on RHEL, curl-minimal on UBI 9 and Fedora).
+const FETCH_TOOL_PACKAGES: Readonly<Record<string, readonly string[]>> = {
+  git: ['git', 'git-core', 'git-minimal'],
+  curl: ['curl', 'curl-minimal'],
+  wget: ['wget', 'wget2', 'wget2-wget'],
+  gnupg: ['gnupg', 'gnupg2', 'gnupg1'],
+};
+
+/** Whether a package is a fetch tool's, and so may serve only the build. */
+export const isFetchToolPackage = (name: string): boolean => Object.values(FETCH_TOOL_PACKAGES).some((names) => names.includes(name));
 
 // git subcommands that fetch; `git config` instead prepares git for the running application.
 const GIT_FETCHES = /^git (clone|fetch|pull|submodule|checkout|reset|init|remote|lfs|archive|ls-remote|describe|rev-parse)\b/;
@@ -82,10 +93,18 @@ export function buildHelperVerdicts(input: BuildHelperInput): BuildHelperVerdict
     const seen = commands.some(({ program, text }) => fetches(program, text));
     if (!seen && !(input.imageBuilds && (name === 'git' || name === 'gnupg'))) continue;
     const program = name === 'gnupg' ? 'gpg' : name;
-    if (name === 'git' && commands.some(({ program, text }) => program === 'git' && /^git config\b/.test(text))) kept.set(name, 'git stays: it is configured for the running application (git config)');
-    else if (usedAtRuntime(program)) kept.set(name, `${name} stays: the running image uses it (in its start command, start script, HEALTHCHECK or a later RUN)`);
-    else if (input.opaqueStartScript && (name === 'curl' || name === 'wget')) kept.set(name, `${name} stays: the start script may use it`);
-    else buildOnly.set(name, reason);
+    const verdict =
+      name === 'git' && commands.some(({ program, text }) => program === 'git' && /^git config\b/.test(text))
+        ? { kept: 'git stays: it is configured for the running application (git config)' }
+        : usedAtRuntime(program)
+          ? { kept: `${name} stays: the running image uses it (in its start command, start script, HEALTHCHECK or a later RUN)` }
+          : input.opaqueStartScript && (name === 'curl' || name === 'wget')
+            ? { kept: `${name} stays: the start script may use it` }
+            : { buildOnly: reason };
+    for (const pkg of FETCH_TOOL_PACKAGES[name] ?? [name]) {
+      if (verdict.kept) kept.set(pkg, verdict.kept);
+      else buildOnly.set(pkg, verdict.buildOnly);
+    }
   }
   return { buildOnly, kept };
 }

@@ -5,7 +5,7 @@ import { buildsSomething } from '../commands/roles';
 import { baseDistribution, family as familyById, PACKAGE_MANAGER_TOOLS, type Distribution, type FamilyId } from '../families';
 import type { DockerfileModel, InstructionInfo, StageInfo } from '../model';
 import type { ShellCommand } from '../shell/parse';
-import { buildHelperVerdicts, type BuildHelperVerdicts } from './build-helpers';
+import { buildHelperVerdicts, isFetchToolPackage, type BuildHelperVerdicts } from './build-helpers';
 import { PackageHistory, type PackageRecord } from './packages';
 import { startScriptKind, startText } from './start';
 
@@ -20,7 +20,7 @@ export type { PackageRecord };
 
 // Packages that can be build-only in context (fetch tools, node-gyp's and Rails' helpers): only
 // these make the analysis read every RUN of the runtime image.
-const HELPER_CANDIDATES = /^(git|curl|wget|gnupg|nodejs|yarn|node-gyp|make|g\+\+|gcc|gcc-c\+\+|build-base|python[\d.]*(-minimal)?|python-is-python3|py3-(pip|setuptools))$/;
+const HELPER_CANDIDATES = /^(nodejs|yarn|node-gyp|make|g\+\+|gcc|gcc-c\+\+|build-base|python[\d.]*(-minimal)?|python-is-python3|py3-(pip|setuptools))$/;
 
 /** A source or destination word of COPY or ADD, with its document offsets. */
 export interface CopyArgument {
@@ -79,7 +79,7 @@ export class AnalysisContext {
 
   isBuildOnly(family: FamilyId, name: string): boolean {
     if (this.extraBuildTools.has(name) || familyById(family).isBuildOnly(name)) return true;
-    return HELPER_CANDIDATES.test(name) && this.buildHelpers(family).buildOnly.has(name);
+    return (HELPER_CANDIDATES.test(name) || isFetchToolPackage(name)) && this.buildHelpers(family).buildOnly.has(name);
   }
 
   /** Packages that are build tools here because only the build uses them (node-gyp's python3, git for go mod download). */

@@ -24,6 +24,20 @@ export interface ToolchainImage {
    * development container or a fuzzing builder is a build environment by nature).
    */
   readonly runtimeImage: (image: ImageReference) => string | undefined;
+  /**
+   * A user the image has and its runtime image lacks (`opam`, `gradle`): the runtime stage creates
+   * it, so that `--chown` and `USER` still name someone, and runs as it when the image did.
+   */
+  readonly user?: ImageUser;
+}
+
+/** A user of an image, as the runtime stage recreates it. */
+export interface ImageUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly home: string;
+  /** Whether the image runs as this user by default (its own USER). */
+  readonly runsAs: boolean;
 }
 
 /** A cache a tool writes into the layer unless told not to (pip's wheel cache). */

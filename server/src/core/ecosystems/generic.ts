@@ -1,5 +1,5 @@
 import { basename } from '../commands/argv';
-import { onSameRegistry } from '../knowledge/images';
+import { onSameRegistry, type ImageReference } from '../knowledge/images';
 import type { Ecosystem } from './ecosystem';
 import { distributionRuntime, slimVariant } from './images';
 import type { PlanContribution, PlanInput } from './plan-input';
@@ -21,6 +21,8 @@ export const generic: Ecosystem = {
     { matches: (image) => image.repository === 'haskell', keeps: 'GHC, Cabal and Stack', runtimeImage: distributionRuntime },
     { matches: (image) => image.repository === 'swift', keeps: 'the Swift compiler and clang', runtimeTag: /slim/, runtimeImage: (image) => slimVariant(image, true) },
     { matches: (image) => image.repository === 'perl', keeps: 'gcc, make, headers and the buildpack-deps toolchain', interpreter: true, runtimeTag: /slim/, runtimeImage: (image) => slimVariant(image) },
+    // OCaml's opam images name their distribution in the tag (debian-12-ocaml-5.1); native programs run on it.
+    { matches: (image) => /(^|\/)(ocaml|ocurrent)\/opam$/.test(image.repository), keeps: 'OCaml, opam, gcc and a full distribution', runtimeImage: opamRuntime, user: { name: 'opam', uid: 1000, home: '/home/opam', runsAs: true } },
     // Crystal's image is Ubuntu with the compiler; its programs run on Ubuntu with a few libraries.
     { matches: (image) => /(^|\/)crystallang\/crystal$/.test(image.repository), keeps: 'the Crystal compiler, LLVM and headers', runtimeTag: /alpine/, runtimeImage: (image) => onSameRegistry(image, `ubuntu:${crystalUbuntu(image.tag)}`) },
     {
@@ -44,6 +46,17 @@ export const generic: Ecosystem = {
 
   contribute: planGeneric,
 };
+
+/** The distribution image an opam image's tag names (`fedora-40-ocaml-5.2` -> `fedora:40`); Debian's when it names none. */
+function opamRuntime(image: ImageReference): string {
+  const named = /^(debian|ubuntu|alpine|fedora|oraclelinux|opensuse|archlinux)(?:-(\d[\d.]*|testing|unstable))?(?:-|$)/.exec(image.tag);
+  if (!named) return distributionRuntime(image);
+  const [, distribution, release] = named as unknown as [string, string, string | undefined];
+  const tag = release ? `:${release}` : '';
+  if (distribution === 'debian') return onSameRegistry(image, `debian:${release ?? 'stable'}-slim`);
+  if (distribution === 'opensuse') return onSameRegistry(image, `opensuse/leap${tag}`);
+  return onSameRegistry(image, `${distribution}${tag}`);
+}
 
 /** Crystal 1.13 and later are built on Ubuntu 24.04, earlier ones on 22.04. */
 function crystalUbuntu(tag: string): string {

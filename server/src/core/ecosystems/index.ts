@@ -11,7 +11,7 @@ import { ruby } from './ruby';
 import { rust } from './rust';
 import type { ImageReference } from '../knowledge/images';
 
-export type { Ecosystem, EcosystemId, StartVerdict, StartWords, ToolCache, ToolchainImage } from './ecosystem';
+export type { Ecosystem, EcosystemId, ImageUser, StartVerdict, StartWords, ToolCache, ToolchainImage } from './ecosystem';
 export type { PlanContribution, PlanInput } from './plan-input';
 
 /** Every ecosystem, generic last. A new one is a module like python.ts and a line here. */

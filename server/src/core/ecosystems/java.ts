@@ -37,7 +37,7 @@ export const java: Ecosystem = {
 
   toolchainImages: [
     { matches: (image) => image.repository === 'maven', keeps: 'Maven and a full JDK', runtimeImage: temurinJre },
-    { matches: (image) => image.repository === 'gradle', keeps: 'Gradle and a full JDK', runtimeImage: temurinJre },
+    { matches: (image) => image.repository === 'gradle', keeps: 'Gradle and a full JDK', runtimeImage: temurinJre, user: { name: 'gradle', uid: 1000, home: '/home/gradle', runsAs: false } },
     { matches: (image) => image.repository === 'openjdk', keeps: JDK_KEEPS, runtimeTag: /jre/, runtimeImage: temurinJre },
     {
       matches: (image) => ['eclipse-temurin', 'ibm-semeru-runtimes', 'sapmachine'].includes(image.repository),

@@ -24,6 +24,9 @@ export const apk: PackageFamily = {
 
   runtimeInstallCommands: (_tool, packages) => [`apk add --no-cache ${packages.join(' ')}`],
 
+  // BusyBox's adduser; -D: no password.
+  createUserCommand: (user) => `adduser -D -u ${user.uid} -h ${user.home} ${user.name}`,
+
   distributionBase(image) {
     if (image.repository !== 'alpine') return undefined;
     const release = /^(\d+\.\d+)/.exec(image.tag)?.[1];

@@ -4,7 +4,7 @@ import debian from '../knowledge/debian-packages.generated.json';
 import type { ImageReference } from '../knowledge/images';
 import type { ShellArg, ShellCommand } from '../shell/parse';
 import data from './apt.data.json';
-import { catalogue, packageWords, type DistributionBase, type PackageFamily } from './family';
+import { catalogue, packageWords, useradd, type DistributionBase, type PackageFamily } from './family';
 
 interface DebianPackage {
   readonly ownKiB: number;
@@ -73,6 +73,8 @@ export const apt: PackageFamily = {
   noRecommendsFlag: '--no-install-recommends',
 
   runtimeInstallCommands: (_tool, packages) => ['apt-get update', `apt-get install -y --no-install-recommends ${packages.join(' ')}`, 'rm -rf /var/lib/apt/lists/*'],
+
+  createUserCommand: useradd,
 
   distributionBase(image) {
     if (image.repository === 'debian') return debianBase(image);

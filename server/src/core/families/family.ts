@@ -62,6 +62,8 @@ export interface PackageFamily {
   readonly noRecommendsFlag: string | undefined;
   /** The commands a runtime stage runs to install packages, clean-up included. */
   runtimeInstallCommands(tool: string, packages: readonly string[]): readonly string[];
+  /** The command that adds a user (with its group and home) to an image of this family. */
+  createUserCommand(user: { readonly name: string; readonly uid: number; readonly home: string }): string;
   /** A base image of this family's distributions, with its runtime counterpart; undefined for others. */
   distributionBase(image: ImageReference): DistributionBase | undefined;
 }
@@ -82,4 +84,20 @@ export function catalogue(entry: { readonly packages: readonly string[]; readonl
   const names = new Set(entry.packages);
   const patterns = entry.patterns.map((pattern) => new RegExp(pattern));
   return (name) => names.has(name) || patterns.some((pattern) => pattern.test(name));
+}
+
+/** The package a headers subpackage was split from (`libev-devel` -> `libev`), unless `skip` says it is none to run with. */
+export function subpackageOrigin(name: string, suffix: string, skip: (origin: string) => boolean): readonly string[] {
+  if (!name.endsWith(suffix)) return [];
+  const origin = name.slice(0, -suffix.length);
+  return origin === '' || skip(origin) ? [] : [origin];
+}
+
+/**
+ * shadow's useradd, which Debian, Ubuntu, the RHEL family and openSUSE have. `--non-unique`: the uid
+ * may be taken already (Ubuntu 24.04 images have `ubuntu` as 1000), and files copied with it must
+ * still belong to the new name.
+ */
+export function useradd(user: { readonly name: string; readonly uid: number; readonly home: string }): string {
+  return `useradd --create-home --home-dir ${user.home} --non-unique --uid ${user.uid} --user-group ${user.name}`;
 }

@@ -7,6 +7,7 @@ import { rpm } from './rpm';
 import { zypper } from './zypper';
 
 export type { Distribution, DistributionBase, FamilyId, PackageFamily } from './family';
+export { useradd } from './family';
 
 /** Every package-manager family. A new one is a module like apt.ts and a line here. */
 export const FAMILIES: readonly PackageFamily[] = [apt, apk, rpm, zypper];

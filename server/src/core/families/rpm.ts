@@ -3,7 +3,7 @@ import type { CommandEffect, PackageArg } from '../commands/effects';
 import type { ImageReference } from '../knowledge/images';
 import type { ShellArg, ShellCommand } from '../shell/parse';
 import data from './rpm.data.json';
-import { catalogue, packageWords, type DistributionBase, type PackageFamily } from './family';
+import { catalogue, packageWords, subpackageOrigin, useradd, type DistributionBase, type PackageFamily } from './family';
 
 const RPM_VALUE_OPTIONS = new Set(['--setopt', '--enablerepo', '--disablerepo', '-c', '--config', '--installroot', '--releasever', '-x', '--exclude', '--repo', '--repofrompath']);
 const runtime = data.runtime as Readonly<Record<string, readonly string[]>>;
@@ -18,7 +18,9 @@ export const rpm: PackageFamily = {
 
   interpret: (tool, argv, command) => interpretRpm(tool, argv, command),
   isBuildOnly: catalogue(data.buildOnly),
-  runtimeCounterparts: (name) => runtime[name] ?? [],
+  // A -devel package is a subpackage of the library's own, which holds what programs load: libev-devel
+  // stands for libev. Kernel headers stand for nothing a container runs.
+  runtimeCounterparts: (name) => runtime[name] ?? subpackageOrigin(name, '-devel', (origin) => /^kernel/.test(origin) || rpm.isBuildOnly(origin)),
 
   cache: { paths: ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5'], what: 'the repository metadata and packages', advice: 'dnf clean all (yum clean all, microdnf clean all)' },
   leavesCache: (effect) => effect.kind === 'package-install' || effect.kind === 'package-index-update',
@@ -29,6 +31,8 @@ export const rpm: PackageFamily = {
     const weak = tool === 'yum' ? '' : ` ${NO_WEAK_DEPENDENCIES}`;
     return [`${tool} install -y${weak} ${packages.join(' ')}`, `${tool} clean all`];
   },
+
+  createUserCommand: useradd,
 
   distributionBase: (image) => rhelBase(image),
 };

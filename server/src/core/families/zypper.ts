@@ -2,7 +2,7 @@ import { hasOption, parseOptions } from '../commands/argv';
 import type { CommandEffect } from '../commands/effects';
 import type { ShellArg, ShellCommand } from '../shell/parse';
 import data from './zypper.data.json';
-import { catalogue, packageWords, type PackageFamily } from './family';
+import { catalogue, packageWords, useradd, type PackageFamily } from './family';
 
 const ZYPPER_VALUE_OPTIONS = new Set(['-t', '--type', '-r', '--repo', '--from', '-R', '--root', '--installroot']);
 const runtime = data.runtime as Readonly<Record<string, readonly string[]>>;
@@ -22,6 +22,8 @@ export const zypper: PackageFamily = {
   noRecommendsFlag: '--no-recommends',
 
   runtimeInstallCommands: (_tool, packages) => [`zypper --non-interactive install --no-recommends ${packages.join(' ')}`, 'zypper clean --all'],
+
+  createUserCommand: useradd,
 
   distributionBase(image) {
     if (!/(^|\/)opensuse\/(leap|tumbleweed)$|(^|\/)bci\/bci-(base|minimal)$/.test(image.repository)) return undefined;

@@ -3,8 +3,8 @@ import { buildHelperVerdicts, type BuildHelperVerdicts } from '../analysis/build
 import { startCommand, startScript, startText, type StartCommand } from '../analysis/start';
 import { interpretCommand, resolvePath } from '../commands';
 import { optionValues, parseOptions } from '../commands/argv';
-import { ECOSYSTEMS, ecosystemOfCommand, findToolchainImage, languageOfImage, type EcosystemId, type PlanContribution, type PlanInput, type StartVerdict } from '../ecosystems';
-import { family as familyById, type DistributionBase, type FamilyId, type PackageFamily } from '../families';
+import { ECOSYSTEMS, ecosystemOfCommand, findToolchainImage, languageOfImage, type EcosystemId, type ImageUser, type PlanContribution, type PlanInput, type StartVerdict } from '../ecosystems';
+import { family as familyById, useradd, type DistributionBase, type FamilyId, type PackageFamily } from '../families';
 import type { ImageReference } from '../knowledge/images';
 import type { DockerfileModel, InstructionInfo, StageInfo } from '../model';
 import { normalizePath, type ShellCommand } from '../shell/parse';
@@ -60,6 +60,8 @@ export interface Plan {
   readonly start: StartPlan;
   /** An ecosystem's runtime base instead of the derived one. */
   readonly runtimeBase: string | undefined;
+  /** The toolchain image's own user, which the runtime image lacks: the line that creates it, and the USER to run as. */
+  readonly runtimeUser: { readonly create: string; readonly runAs: string | undefined } | undefined;
   readonly notes: readonly string[];
 }
 
@@ -284,6 +286,7 @@ export function planSplit(model: DockerfileModel, chain: readonly StageInfo[], o
       runtimeFamily,
       start: compiles ? { kind: 'compiles-at-start', instruction: start!.instruction, replacement: `${start!.keyword} ${jsonArray(compiles.startWords)}`, buildCommand: compiles.buildCommand } : { kind: 'unchanged' },
       runtimeBase: contributions.map((contribution) => contribution.runtimeBase).find((base) => base !== undefined),
+      runtimeUser: toolchainUser(toolchain?.user, instructions, options),
       notes: [...new Set(notes)],
     },
   };
@@ -412,4 +415,12 @@ function dedupeArtefacts(artefacts: ReadonlyArray<readonly [string, string]>): A
 /** Exec form as Dockerfiles usually spell it: `["java", "-jar", "app.jar"]`. */
 function jsonArray(words: readonly string[]): string {
   return `[${words.map((word) => JSON.stringify(word)).join(', ')}]`;
+}
+
+/** The toolchain image's user, recreated in a runtime image that lacks it; its USER when the original ran as it. */
+function toolchainUser(user: ImageUser | undefined, instructions: readonly InstructionInfo[], options: PlanOptions): Plan['runtimeUser'] {
+  if (!user || !options.toolchainBase) return undefined;
+  const create = (options.runtimeDistribution?.family.createUserCommand ?? useradd)(user);
+  const setsUser = instructions.some((info) => info.keyword === 'USER');
+  return { create: `RUN ${create}`, runAs: user.runsAs && !setsUser ? `USER ${user.name}` : undefined };
 }

@@ -123,13 +123,16 @@ export function renderSplit(model: DockerfileModel, plan: Plan, runtimeBase: str
     }
     if (index === plan.lastBuild) {
       for (const line of [...copies, ...plan.afterArtefacts]) emitLine(line);
+      if (plan.runtimeUser?.runAs) emitLine(plan.runtimeUser.runAs);
     }
   });
+  // Right after FROM: the packages no install RUN took, then the toolchain image's user.
+  const head: string[] = [];
   if (extraPackages.length > 0 && runtimeFamily) {
-    // No install RUN took them: install right after FROM.
-    const line = renderInstall({ family: runtimeFamily.family.id, tool: runtimeFamily.tool, packages: extraPackages, keptCommands: [], moved: [] }, escape, newline);
-    runtimeBody = `${newline}${line}${runtimeBody}`;
+    head.push(renderInstall({ family: runtimeFamily.family.id, tool: runtimeFamily.tool, packages: extraPackages, keptCommands: [], moved: [] }, escape, newline));
   }
+  if (plan.runtimeUser) head.push(plan.runtimeUser.create);
+  runtimeBody = head.map((line) => newline + line).join('') + runtimeBody;
   return { text: `${before}${builder}${runtimeFrom}${runtimeBody}${tail}${after}`, builderStage: builderName, addedStages: needsBuilderStage ? 1 : 0 };
 }
 

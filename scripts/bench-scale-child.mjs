@@ -20,7 +20,7 @@ core.analyze(text);
 const memoryBytes = Math.max(0, process.resourceUsage().maxRSS * 1024 - rssBefore);
 const times = [];
 for (let run = 0; run < 5; run++) {
-  core.clearShellCache();
+  core.clearParseCaches();
   const start = performance.now();
   core.analyze(text);
   times.push(performance.now() - start);

@@ -4,7 +4,7 @@
  */
 export { analyze, analyzeModel, RuleFailure, type AnalysisHooks } from './analyze';
 export { initialize } from './shell/tree-sitter';
-export { clearShellCache } from './shell/parse';
+export { clearParseCaches } from './parse-caches';
 export { DockerfileModel } from './model';
 export { rewrite, type BuildContext, type RewriteOptions, type RewriteResult, type RewriteSummary } from './rewrite';
 export { applyEdits } from './fixes/apply';

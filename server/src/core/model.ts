@@ -451,6 +451,11 @@ interface Chunk {
 const CHUNK_CACHE_LIMIT = 512;
 const chunkCache = new Map<string, Dockerfile>();
 
+/** Forgets the cached parses of stages. */
+export function clearChunkCache(): void {
+  chunkCache.clear();
+}
+
 function parseChunk(text: string): Dockerfile {
   const cached = chunkCache.get(text);
   if (cached) {

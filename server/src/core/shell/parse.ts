@@ -74,7 +74,7 @@ function scriptOf(text: string): Script {
   return script;
 }
 
-/** Forgets cached parses; the benchmark uses it to measure cold analyses. */
+/** Forgets the cached shell parses of RUN lines. */
 export function clearShellCache(): void {
   scriptCache.clear();
 }

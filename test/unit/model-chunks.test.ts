@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import fc from 'fast-check';
-import { DockerfileModel, LineIndex } from '../../server/src/core';
+import { DockerfileModel, LineIndex, analyze, initialize } from '../../server/src/core';
 
 // The model parses each stage on its own (an edit then re-parses one stage). Pinned here: every
 // instruction it finds, with its exact offsets, is what parsing the whole file finds.
@@ -55,4 +55,25 @@ describe('the model parses stage by stage as the whole file parses', () => {
       { numRuns: 800 },
     );
   });
+
+  // The parser sees the middle of an overlong RUN line as blanks (it would spend most of the time
+  // building its words one character at a time); the instructions and what the analysis reads stay.
+  it('on overlong RUN lines, whatever they hold', async () => {
+    await initialize();
+    // Words that keep the install's arguments together for the shell; the parser's blanks must not depend on them.
+    const word = fc.constantFrom('pkg1', 'gcc', '"q"', "'q'", '$HOME', '${V}', '[x]', 'a#b', 'x\\ y', 'a'.repeat(5000), '\t');
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), fc.boolean(), (words, continued) => {
+        const filler = Array.from({ length: 14000 }, (_, i) => `pkg${i}`).join(' ');
+        const line = `RUN apt-get install -y ${filler} ${words.join(' ')} ${filler} gcc`;
+        const text = `FROM debian:bookworm-slim\n${line}${continued ? ' \\\n && apt-get install -y make' : ''}\nCMD ["app"]\n`;
+        assert.ok(line.length > 65536);
+        assert.deepStrictEqual(modelInstructions(text), wholeFileInstructions(text));
+        const tools = analyze(text).filter((finding) => finding.ruleId === 'build-tools-in-runtime').map((finding) => text.slice(finding.range.start.character + text.indexOf(line), text.indexOf(line) + finding.range.end.character));
+        assert.ok(tools.includes('gcc'), JSON.stringify(tools.slice(0, 5)));
+      }),
+      { numRuns: 25 },
+    );
+  });
 });
+

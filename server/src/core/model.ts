@@ -377,12 +377,29 @@ interface CommentLine {
 
 const HEREDOC_START = /(?<!<)<<(-?)\s*(["']?)([A-Za-z_][\w.-]*)\2/g;
 
+// dockerfile-ast builds each argument one character at a time, which on a line of a megabyte keeps
+// V8's young-generation collector copying the growing string: most of such a line's cost. The
+// analysis reads RUN lines from the document itself, so the parser may see the middle of an
+// overlong one as blanks: its start (flags) and its last word (where the instruction ends) stay.
+const OVERLONG_LINE = 65536;
+const OVERLONG_KEEP = 4096;
+
+/** The part of an overlong RUN line the parser can see as blanks: never quotes, escapes, JSON brackets, heredocs, variables or comments. */
+function overlongBlank(content: string): readonly [number, number] | undefined {
+  const trimmed = content.trimEnd();
+  const lastWord = Math.max(trimmed.lastIndexOf(' '), trimmed.lastIndexOf('\t')) + 1;
+  if (lastWord <= OVERLONG_KEEP) return undefined;
+  const middle = content.slice(OVERLONG_KEEP, lastWord);
+  return /["'`\\[\]<$#\r]/.test(middle) ? undefined : [OVERLONG_KEEP, lastWord];
+}
+
 /**
  * The text dockerfile-ast parses, and the comment lines. dockerfile-ast files every comment under
  * its build stage by testing it against every stage (comments x stages), which made long files
  * quadratic; the analysis reads only its own suppression comments. So comment lines after the
  * first instruction become blanks of the same length (offsets and instructions are unchanged:
- * Docker skips both inside a continuation), and heredoc bodies are left as they are.
+ * Docker skips both inside a continuation), and heredoc bodies are left as they are. The middle of
+ * an overlong RUN line becomes blanks too (see OVERLONG_LINE).
  */
 function forParser(text: string): { parserText: string; comments: CommentLine[]; fromLines: Array<{ line: number; offset: number }>; escape: string } {
   const comments: CommentLine[] = [];
@@ -391,6 +408,7 @@ function forParser(text: string): { parserText: string; comments: CommentLine[];
   let instructionSeen = false;
   let escape = '\\';
   let continued = false;
+  let inRun = false;
   const heredocEnds: Array<{ word: string; stripTabs: boolean }> = [];
   let line = 0;
   for (let start = 0; start <= text.length; line++) {
@@ -410,6 +428,11 @@ function forParser(text: string): { parserText: string; comments: CommentLine[];
         instructionSeen = true;
         // A stage starts at a FROM that no escaped line break continues into.
         if (!continued && /^[ \t]*from([ \t]|$)/i.test(content)) fromLines.push({ line, offset: start });
+        if (!continued) inRun = /^[ \t]*run([ \t]|$)/i.test(content);
+        if (inRun && content.length > OVERLONG_LINE) {
+          const blank = overlongBlank(content);
+          if (blank) blanks.push([start + blank[0], start + blank[1]]);
+        }
         continued = content.trimEnd().endsWith(escape);
         if (content.includes('<<')) {
           for (const match of content.matchAll(HEREDOC_START)) heredocEnds.push({ word: match[3]!, stripTabs: match[1] === '-' });

@@ -93,17 +93,18 @@ export function buildHelperVerdicts(input: BuildHelperInput): BuildHelperVerdict
     const seen = commands.some(({ program, text }) => fetches(program, text));
     if (!seen && !(input.imageBuilds && (name === 'git' || name === 'gnupg'))) continue;
     const program = name === 'gnupg' ? 'gpg' : name;
-    const verdict =
+    // Why it stays, when it does.
+    const stays =
       name === 'git' && commands.some(({ program, text }) => program === 'git' && /^git config\b/.test(text))
-        ? { kept: 'git stays: it is configured for the running application (git config)' }
+        ? 'git stays: it is configured for the running application (git config)'
         : usedAtRuntime(program)
-          ? { kept: `${name} stays: the running image uses it (in its start command, start script, HEALTHCHECK or a later RUN)` }
+          ? `${name} stays: the running image uses it (in its start command, start script, HEALTHCHECK or a later RUN)`
           : input.opaqueStartScript && (name === 'curl' || name === 'wget')
-            ? { kept: `${name} stays: the start script may use it` }
-            : { buildOnly: reason };
+            ? `${name} stays: the start script may use it`
+            : undefined;
     for (const pkg of FETCH_TOOL_PACKAGES[name] ?? [name]) {
-      if (verdict.kept) kept.set(pkg, verdict.kept);
-      else buildOnly.set(pkg, verdict.buildOnly);
+      if (stays) kept.set(pkg, stays);
+      else buildOnly.set(pkg, reason);
     }
   }
   return { buildOnly, kept };

@@ -129,7 +129,8 @@ export function renderSplit(model: DockerfileModel, plan: Plan, runtimeBase: str
   // Right after FROM: the packages no install RUN took, then the toolchain image's user.
   const head: string[] = [];
   if (extraPackages.length > 0 && runtimeFamily) {
-    head.push(renderInstall({ family: runtimeFamily.family.id, tool: runtimeFamily.tool, packages: extraPackages, keptCommands: [], moved: [] }, escape, newline));
+    const install = renderInstall({ family: runtimeFamily.family.id, tool: runtimeFamily.tool, packages: extraPackages, keptCommands: [], moved: [] }, escape, newline);
+    if (install) head.push(install);
   }
   if (plan.runtimeUser) head.push(plan.runtimeUser.create);
   runtimeBody = head.map((line) => newline + line).join('') + runtimeBody;

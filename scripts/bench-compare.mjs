@@ -11,7 +11,7 @@
 // BENCH_MODES=warm,changed picks rows. Needs a Docker Engine and the docker CLI; asserts nothing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,18 @@ await core.initialize();
 const context = mkdtempSync(join(tmpdir(), `bench-compare-${fixture}-`));
 cpSync(join(root, 'test/fixtures/apps', fixture), context, { recursive: true });
 const original = join(context, 'Dockerfile');
-const result = core.rewrite(readFileSync(original, 'utf8'));
+// The fixture's folder is its build context, as `compare` reads it (Cargo.toml names the binary).
+const buildContext = {
+  readFile: (path) => {
+    try {
+      return readFileSync(join(context, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  list: () => readdirSync(context),
+};
+const result = core.rewrite(readFileSync(original, 'utf8'), { context: buildContext });
 if (!result.ok) throw new Error(`no rewrite for ${fixture}: ${result.reason}`);
 const rewritten = join(mkdtempSync(join(tmpdir(), 'bench-compare-')), 'Dockerfile.multistage');
 writeFileSync(rewritten, result.text);

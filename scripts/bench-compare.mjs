@@ -7,9 +7,11 @@
 // - after a source change: a new file in the context each run, so COPY and what follows rebuild and
 //   the new images are measured (their unchanged layers' gzip sizes are known);
 // - layers read again: warm, with --no-cache (every layer exported, gzipped and read).
+// Each row also gives the part of compare's time spent measuring (from its progress lines).
 // BENCH_MEMORY_IMAGE=IMAGE adds the time and peak memory of `inspect --no-cache IMAGE`.
 // BENCH_MODES=warm,changed picks rows. Needs a Docker Engine and the docker CLI; asserts nothing.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -72,11 +74,30 @@ const shellBuilds = () =>
     docker('build', '-q', '-t', TAGS[0], '-f', original, context);
     docker('build', '-q', '-t', TAGS[1], '-f', rewritten, context);
   });
-const compare = (...flags) =>
-  time(() => {
-    const out = spawnSync(process.execPath, [join(root, 'server/out/cli.js'), 'compare', ...flags, '--format', 'json', original], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
-    if (out.status !== 0) throw new Error(out.stderr);
+/**
+ * One compare: its wall time, and the part of it spent measuring, read from the progress lines: from
+ * measuring the single-stage image to starting the second build, and from measuring the multi-stage
+ * image to the clean-up (which also waits for the single-stage image's reading to end).
+ */
+async function compareTimed(...flags) {
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(root, 'server/out/cli.js'), 'compare', ...flags, '--format', 'json', original], { env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+  const at = new Map();
+  let stderr = '';
+  child.stdout.resume();
+  child.stderr.on('data', (chunk) => {
+    const now = performance.now();
+    stderr += chunk;
+    for (const line of chunk.toString().split('\n')) if (line && !at.has(line)) at.set(line, now);
   });
+  const [status] = await once(child, 'close');
+  if (status !== 0) throw new Error(stderr);
+  const seconds = (performance.now() - started) / 1000;
+  const span = (from, to) => (at.has(from) && at.has(to) ? Math.max(0, at.get(to) - at.get(from)) / 1000 : 0);
+  const measuring = span('Measuring the single-stage image', 'Building the multi-stage image') + span('Measuring the multi-stage image', 'Removing the temporary images and containers');
+  return { seconds, measuring };
+}
+const compare = async (...flags) => (await compareTimed(...flags)).seconds;
 let edits = 0;
 const changeSource = () => writeFileSync(join(context, `bench-change-${edits++}.txt`), `${Date.now()}\n`);
 
@@ -86,9 +107,10 @@ const rows = [];
 for (const mode of modes) {
   const shell = [];
   const ours = [];
+  const measuring = [];
   if (mode !== 'cold') {
     shellBuilds();
-    compare(); // fill the build cache and the measurement cache once
+    await compare(); // fill the build cache and the measurement cache once
   }
   for (let i = 0; i < runs; i++) {
     if (mode === 'cold') dropCache();
@@ -96,15 +118,19 @@ for (const mode of modes) {
     shell.push(shellBuilds());
     if (mode === 'cold') dropCache();
     if (mode === 'changed') changeSource();
-    ours.push(mode === 'reread' ? compare('--no-cache') : compare());
+    const timed = mode === 'reread' ? await compareTimed('--no-cache') : await compareTimed();
+    ours.push(timed.seconds);
+    measuring.push(timed.measuring);
   }
-  rows.push({ mode: LABELS[mode] ?? mode, shell: median(shell), compare: median(ours) });
+  rows.push({ mode: LABELS[mode] ?? mode, shell: median(shell), compare: median(ours), measuring: median(measuring) });
 }
 dropCache();
 console.log(`Compare Image Sizes against two docker builds, fixture ${fixture}, ${runs} runs each, ${new Date().toISOString().slice(0, 10)}`);
-console.log('| cache | docker build x2 (s) | compare (s) | ratio |');
-console.log('|---|---:|---:|---:|');
-for (const row of rows) console.log(`| ${row.mode} | ${row.shell.toFixed(1)} | ${row.compare.toFixed(1)} | ${(row.compare / row.shell).toFixed(2)} |`);
+console.log('| cache | docker build x2 (s) | compare (s) | ratio | of which measuring (s) | measuring / builds |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const row of rows) {
+  console.log(`| ${row.mode} | ${row.shell.toFixed(1)} | ${row.compare.toFixed(1)} | ${(row.compare / row.shell).toFixed(2)} | ${row.measuring.toFixed(2)} | ${(row.measuring / row.shell).toFixed(2)} |`);
+}
 
 const image = process.env.BENCH_MEMORY_IMAGE;
 if (image) {
